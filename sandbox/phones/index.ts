@@ -1,0 +1,10 @@
+export {
+  SandboxPhones,
+  type Chat,
+  type ChatMessage,
+  type ChatSummary,
+  type CustomerMessageInput,
+  type SandboxPhonesOptions,
+  type SentMessage,
+} from "./phones.js";
+export { createPhonesRouter, customerMessageSchema } from "./router.js";

@@ -1,0 +1,87 @@
+// The simulated phones' HTTP API (exact; the sandbox page, scripts and tests rely on it):
+//   POST /sandbox/whatsapp/messages       {"from": "+5215550001", "text": "hola", "name"?: "Ana", "id"?: "…"}
+//                                          → 202 {"messageId"} | 400 {"error"}
+//   GET  /sandbox/whatsapp/chats/:phone   → 200 {"phone", "messages": [{"id", "direction", "text", "at"}]}
+//                                          (":phone" as "+52…", "%2B52…" or digits; a phone that never
+//                                          wrote gets 200 with no messages; not a phone number → 400)
+//   GET  /sandbox/whatsapp/chats          → 200 {"chats": [{"phone", "name"?, "lastMessage"}]}, most recent first
+import express, { Router, type ErrorRequestHandler } from "express";
+import { z } from "zod";
+import { isE164 } from "../../worker/gateway/phone.js";
+import type { SandboxPhones } from "./phones.js";
+
+const E164_HINT = "an E.164 phone number like +5215550001";
+
+export const customerMessageSchema = z.object(
+  {
+    from: z
+      .string({ error: "from must be a string" })
+      .refine((value) => isE164(value), { error: `from must be ${E164_HINT}` }),
+    text: z
+      .string({ error: "text must be a string" })
+      .refine((value) => value.trim().length > 0, { error: "text must not be empty" })
+      .refine((value) => value.length <= 65_536, { error: "text must be at most 65536 characters" }),
+    name: z.string({ error: "name must be a string" }).max(200, { error: "name is too long" }).optional(),
+    id: z
+      .string({ error: "id must be a string" })
+      .min(1, { error: "id must not be empty" })
+      .max(256, { error: "id is too long" })
+      .optional(),
+  },
+  { error: "body must be a JSON object" },
+);
+
+/** "+52…", "52…" (a "+" lost in a URL) → "+52…"; undefined if it is not a phone number. */
+function phoneFromPath(raw: string): string | undefined {
+  const candidate = raw.trim().startsWith("+") ? raw.trim() : `+${raw.trim()}`;
+  return isE164(candidate) ? candidate : undefined;
+}
+
+export function createPhonesRouter(phones: SandboxPhones): Router {
+  const router = Router();
+
+  router.post("/sandbox/whatsapp/messages", express.json({ limit: "1mb" }), async (req, res) => {
+    const parsed = customerMessageSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: parsed.error.issues[0]?.message ?? "invalid body" });
+      return;
+    }
+    const { from, text, name, id } = parsed.data;
+    const { messageId } = await phones.receive({
+      from,
+      text,
+      ...(name !== undefined ? { name } : {}),
+      ...(id !== undefined ? { id } : {}),
+    });
+    res.status(202).json({ messageId });
+  });
+
+  router.get("/sandbox/whatsapp/chats", (_req, res) => {
+    res.json({ chats: phones.chats() });
+  });
+
+  router.get("/sandbox/whatsapp/chats/:phone", (req, res) => {
+    const phone = phoneFromPath(req.params.phone);
+    if (!phone) {
+      res.status(400).json({ error: `phone must be ${E164_HINT}` });
+      return;
+    }
+    const { messages } = phones.chat(phone);
+    res.json({ phone, messages });
+  });
+
+  const badJson: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
+    if (error.type === "entity.parse.failed") {
+      res.status(400).json({ error: "body is not valid JSON" });
+      return;
+    }
+    if (error.type === "entity.too.large") {
+      res.status(413).json({ error: "body is too large" });
+      return;
+    }
+    next(error);
+  };
+  router.use(badJson);
+
+  return router;
+}

@@ -1,0 +1,21 @@
+// The gateway logs through this narrow shape (pino's `logger.info(obj, msg)` fits it), so that
+// the composition root can hand in the project logger.
+export interface GatewayLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export const silentLogger: GatewayLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+/** Error message without stack or payload, safe for logs. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
