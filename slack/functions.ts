@@ -1,0 +1,5 @@
+// The Inngest functions the Slack side serves. Capability folders add theirs here;
+// test/shared/inngest-catalogue.test.ts checks every one against the event catalogue.
+import type { InngestFunction } from "inngest";
+
+export const functions: InngestFunction.Any[] = [];
