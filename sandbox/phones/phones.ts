@@ -6,7 +6,7 @@ import { clock } from "../../shared/clock.js";
 import { Listeners } from "../../worker/gateway/listeners.js";
 import { describeError, silentLogger, type GatewayLogger } from "../../worker/gateway/logger.js";
 import { normalizeText } from "../../worker/gateway/normalize.js";
-import { e164ToJid, isE164 } from "../../worker/gateway/phone.js";
+import { e164ToJid, isE164 } from "../../shared/domain/phone.js";
 import {
   InvalidRecipientError,
   TransportNotReadyError,

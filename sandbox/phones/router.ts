@@ -7,7 +7,7 @@
 //   GET  /sandbox/whatsapp/chats          → 200 {"chats": [{"phone", "name"?, "lastMessage"}]}, most recent first
 import express, { Router, type ErrorRequestHandler } from "express";
 import { z } from "zod";
-import { isE164 } from "../../worker/gateway/phone.js";
+import { isE164 } from "../../shared/domain/phone.js";
 import type { SandboxPhones } from "./phones.js";
 
 const E164_HINT = "an E.164 phone number like +5215550001";

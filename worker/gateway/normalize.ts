@@ -1,6 +1,6 @@
 // Pure rules that turn a raw WhatsApp message into the gateway's InboundMessage, or say why it is
 // ignored. No I/O: the adapter resolves @lid senders beforehand and passes a lookup.
-import { jidToE164 } from "./phone.js";
+import { jidToE164 } from "../../shared/domain/phone.js";
 import type { E164, InboundMessage, InboundMessageType } from "./transport.js";
 
 export const MAX_TEXT_CHARS = 4096;
@@ -122,7 +122,7 @@ export function describeContent(raw: Pick<RawWaMessage, "type" | "body" | "locat
 
 function senderPhone(jid: string, phoneForLid: PhoneForLid): E164 | undefined {
   if (jid.endsWith("@lid")) return phoneForLid(jid);
-  return jidToE164(jid);
+  return jidToE164(jid) ?? undefined;
 }
 
 /** Applies the filter rules and normalizes what is left. */

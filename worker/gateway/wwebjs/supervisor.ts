@@ -4,7 +4,7 @@
 import { Listeners } from "../listeners.js";
 import { describeError, silentLogger, type GatewayLogger } from "../logger.js";
 import { normalizeInbound, type InboundRules, type RawWaMessage } from "../normalize.js";
-import { e164ToJid, isE164, jidToE164 } from "../phone.js";
+import { e164ToJid, isE164, jidToE164 } from "../../../shared/domain/phone.js";
 import {
   InvalidRecipientError,
   TransportNotReadyError,
@@ -345,7 +345,7 @@ export class WwebjsSupervisor implements Transport {
       const pairs = await client.getContactLidAndPhone(unknown);
       if (this.phoneByLid.size > LID_CACHE_LIMIT) this.phoneByLid.clear();
       for (const { lid, pn } of pairs) {
-        const phone = pn ? jidToE164(pn) : undefined;
+        const phone = pn ? (jidToE164(pn) ?? undefined) : undefined;
         if (lid && phone) this.phoneByLid.set(lid, phone);
       }
     } catch (error) {

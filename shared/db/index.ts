@@ -1,0 +1,19 @@
+// The data layer's public surface.
+export { connectDb } from "./connect.js";
+export type { ConnectDbOptions, DbHandle } from "./connect.js";
+export { createRepositories } from "./repositories.js";
+export type { Repositories, RepositoryOptions } from "./repositories.js";
+export { ensureIndexes, ALL_INDEXES } from "./indexes.js";
+export { COLLECTIONS } from "./collections.js";
+export { InvalidInputError, isDuplicateKeyError } from "./errors.js";
+export type * from "./contacts.js";
+export type * from "./conversations.js";
+export type * from "./messages.js";
+export type * from "./orders.js";
+export type * from "./catalog.js";
+export type * from "./automations.js";
+export type * from "./automation-executions.js";
+export type * from "./audit-log.js";
+export type * from "./dedupe-keys.js";
+export { defaultCatalogSeed } from "./catalog.js";
+export { defaultAutomationSeed } from "./automations.js";

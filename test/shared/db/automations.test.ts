@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clock } from "../../../shared/clock.js";
+import type { Actor } from "../../../shared/domain/actor.js";
+import type { AutomationDefinitionInput } from "../../../shared/domain/automations.js";
+import type { TestDb } from "./harness.js";
+import { openTestDb } from "./harness.js";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const admin: Actor = { kind: "slack_user", id: "U0ADMIN01", name: "Admin" };
+const other: Actor = { kind: "slack_user", id: "U0OTHER01", name: "Other" };
+
+function definition(name: string): AutomationDefinitionInput {
+  return {
+    name,
+    trigger: { event: "crm/order.status-changed" },
+    actions: [{ type: "send_whatsapp", text: "¡Gracias por tu compra!" }],
+  };
+}
+
+describe("automation definitions", () => {
+  it("creates automations disabled and refuses a second one with the same name", async () => {
+    const created = await t.db.automations.create(definition("thanks-after-approval"), admin);
+    expect(created.outcome).toBe("created");
+    expect(created.automation).toMatchObject({ enabled: false, version: 1, createdBy: admin });
+    const again = await t.db.automations.create(definition("Thanks-After-Approval"), other);
+    expect(again.outcome).toBe("name_taken");
+  });
+
+  it("refuses an invalid definition before it reaches the database", async () => {
+    await expect(
+      t.db.automations.create({ ...definition("bad-one"), actions: [{ type: "rm_rf" }] } as never, admin),
+    ).rejects.toThrow(/invalid input/);
+    expect(await t.db.automations.getByName("bad-one")).toBeNull();
+  });
+
+  it("versions updates and detects a concurrent edit", async () => {
+    await t.db.automations.create(definition("versioned"), admin);
+    const updated = await t.db.automations.update(
+      "versioned",
+      { ...definition("versioned"), description: "v2" },
+      admin,
+      1,
+    );
+    expect(updated.outcome === "updated" && updated.automation.version).toBe(2);
+    expect(await t.db.automations.update("versioned", definition("versioned"), other, 1)).toEqual({
+      outcome: "version_conflict",
+      currentVersion: 2,
+    });
+  });
+});
+
+describe("enabling and disabling", () => {
+  it("records who enabled it and when, and says 'already enabled' (with who) on a repeat", async () => {
+    await t.db.automations.create(definition("welcome"), admin);
+    const enabled = await t.db.automations.setEnabled("welcome", true, admin);
+    expect(enabled.outcome).toBe("changed");
+    if (enabled.outcome !== "changed") return;
+    expect(enabled.automation).toMatchObject({ enabled: true, enabledBy: admin });
+    expect(enabled.automation.enabledAt).toBeInstanceOf(Date);
+
+    const repeat = await t.db.automations.setEnabled("welcome", true, other);
+    expect(repeat.outcome).toBe("already_enabled");
+    expect(repeat.outcome === "already_enabled" && repeat.automation.enabledBy).toEqual(admin);
+    expect(await t.db.automations.isEnabled("welcome")).toBe(true);
+    expect(
+      (await t.db.automations.listEnabledForEvent("crm/order.status-changed")).map((a) => a.name),
+    ).toContain("welcome");
+
+    const disabled = await t.db.automations.setEnabled("welcome", false, other);
+    expect(disabled.outcome === "changed" && disabled.automation).toMatchObject({
+      enabled: false,
+      disabledBy: other,
+      enabledBy: admin,
+    });
+    expect(await t.db.automations.isEnabled("welcome")).toBe(false);
+  });
+
+  it("lets exactly one of two concurrent enables change the flag", async () => {
+    await t.db.automations.create(definition("racy"), admin);
+    const results = await Promise.all([
+      t.db.automations.setEnabled("racy", true, admin),
+      t.db.automations.setEnabled("racy", true, other),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["already_enabled", "changed"]);
+  });
+
+  it("reports an unknown automation", async () => {
+    expect(await t.db.automations.setEnabled("nope", true, admin)).toEqual({ outcome: "not_found" });
+  });
+});
+
+describe("automation executions", () => {
+  it("runs an automation once per trigger event, even when the event is delivered twice", async () => {
+    const created = await t.db.automations.create(definition("once-per-event"), admin);
+    if (created.outcome !== "created") throw new Error("setup");
+    const begin = {
+      automationId: created.automation._id,
+      automationName: created.automation.name,
+      automationVersion: 1,
+      triggerEventId: "evt_01",
+      triggerEvent: "crm/order.status-changed",
+      contactId: "ct_1",
+      depth: 0,
+    };
+    const [a, b] = await Promise.all([
+      t.db.automationExecutions.begin(begin),
+      t.db.automationExecutions.begin(begin),
+    ]);
+    expect([a.started, b.started].sort()).toEqual([false, true]);
+    const run = a.started ? a.execution : b.execution;
+    expect(run.expireAt.getTime()).toBeGreaterThan(run.startedAt.getTime());
+
+    expect(
+      await t.db.automationExecutions.recordAction(run._id, {
+        index: 0,
+        type: "send_whatsapp",
+        status: "succeeded",
+      }),
+    ).toEqual({
+      recorded: true,
+    });
+    // A retried step records the same action again: kept once.
+    expect(
+      await t.db.automationExecutions.recordAction(run._id, {
+        index: 0,
+        type: "send_whatsapp",
+        status: "failed",
+        error: "x",
+      }),
+    ).toEqual({ recorded: false });
+    expect(await t.db.automationExecutions.finish(run._id, { status: "succeeded" })).toEqual({ ok: true });
+    expect(await t.db.automationExecutions.finish(run._id, { status: "failed", error: "late" })).toEqual({
+      ok: false,
+    });
+
+    const stored = await t.db.automationExecutions.getById(run._id);
+    expect(stored).toMatchObject({ status: "succeeded", actions: [{ index: 0, status: "succeeded" }] });
+    expect(
+      await t.db.automationExecutions.countRunsForContactSince(created.automation._id, "ct_1", new Date(0)),
+    ).toBe(1);
+    const logs = await t.db.automationExecutions.listRecent({ automationName: "once-per-event" });
+    expect(logs.map((l) => l._id)).toEqual([run._id]);
+  });
+
+  it("does not count skipped runs against the per-contact cap", async () => {
+    const created = await t.db.automations.create(definition("capped"), admin);
+    if (created.outcome !== "created") throw new Error("setup");
+    const base = {
+      automationId: created.automation._id,
+      automationName: "capped",
+      automationVersion: 1,
+      triggerEvent: "crm/order.status-changed",
+      contactId: "ct_2",
+      depth: 0,
+    };
+    const skipped = await t.db.automationExecutions.begin({ ...base, triggerEventId: "evt_s" });
+    await t.db.automationExecutions.finish(skipped.execution._id, {
+      status: "skipped",
+      skippedReason: "conditions_not_met",
+    });
+    const ran = await t.db.automationExecutions.begin({ ...base, triggerEventId: "evt_r" });
+    await t.db.automationExecutions.finish(ran.execution._id, { status: "succeeded" });
+    expect(
+      await t.db.automationExecutions.countRunsForContactSince(created.automation._id, "ct_2", new Date(0)),
+    ).toBe(1);
+  });
+});
+
+describe("audit log and dedupe keys", () => {
+  it("records who did what to which subject, newest first", async () => {
+    await t.db.audit.record({
+      actor: admin,
+      action: "automation.enabled",
+      subject: { type: "automation", id: "welcome" },
+      details: { previous: false },
+    });
+    await t.db.audit.record({
+      actor: other,
+      action: "automation.disabled",
+      subject: { type: "automation", id: "welcome" },
+    });
+    const entries = await t.db.audit.listForSubject("automation", "welcome");
+    expect(entries.map((e) => [e.action, e.actor])).toEqual([
+      ["automation.disabled", other],
+      ["automation.enabled", admin],
+    ]);
+    expect(entries[1]?.at).toBeInstanceOf(Date);
+  });
+
+  it("claims a delivery key once", async () => {
+    expect(await t.db.dedupe.claim("slack.event", "Ev123", 60_000)).toEqual({ first: true });
+    expect(await t.db.dedupe.claim("slack.event", "Ev123", 60_000)).toEqual({ first: false });
+    expect(await t.db.dedupe.claim("slack.event", "Ev124", 60_000)).toEqual({ first: true });
+  });
+
+  it("forgets a key once its time to live has passed (by the product's clock)", async () => {
+    expect(await t.db.dedupe.claim("webhook", "W1", 60_000)).toEqual({ first: true });
+    const restore = clock.use(() => Date.now() + 61_000);
+    try {
+      expect(await t.db.dedupe.claim("webhook", "W1", 60_000)).toEqual({ first: true });
+      expect(await t.db.dedupe.claim("webhook", "W1", 60_000)).toEqual({ first: false });
+    } finally {
+      restore();
+    }
+  });
+});

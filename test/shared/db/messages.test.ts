@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConversationDoc } from "../../../shared/db/index.js";
+import type { TestDb } from "./harness.js";
+import { nextPhone, openTestDb } from "./harness.js";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function newConversation(accountId = "default"): Promise<ConversationDoc> {
+  const phone = nextPhone();
+  const { contact } = await t.db.contacts.upsertByPhone({ accountId, phone });
+  return (await t.db.conversations.getOrCreate({ accountId, contactId: contact._id, phone })).conversation;
+}
+
+function inbound(conversation: ConversationDoc, waMessageId: string, text: string) {
+  return {
+    accountId: conversation.accountId,
+    conversationId: conversation._id,
+    contactId: conversation.contactId,
+    waMessageId,
+    text,
+  };
+}
+
+function outbound(conversation: ConversationDoc, dedupeKey: string, text = "¿Me compartes tu dirección?") {
+  return {
+    accountId: conversation.accountId,
+    conversationId: conversation._id,
+    contactId: conversation.contactId,
+    dedupeKey,
+    text,
+    origin: "nudge" as const,
+  };
+}
+
+describe("inbound messages", () => {
+  it("stores a message delivered twice once and reports the second delivery as a duplicate", async () => {
+    const conversation = await newConversation();
+    const first = await t.db.messages.recordInbound(inbound(conversation, "wamid.AAA1", "hola"));
+    const second = await t.db.messages.recordInbound(inbound(conversation, "wamid.AAA1", "hola"));
+    expect(first.status).toBe("new");
+    expect(second).toEqual({ status: "duplicate", message: first.message });
+    expect(await t.db.messages.listUnprocessedInbound(conversation._id)).toHaveLength(1);
+  });
+
+  it("detects duplicates delivered concurrently", async () => {
+    const conversation = await newConversation();
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.db.messages.recordInbound(inbound(conversation, "wamid.RACE", "quiero 2")),
+      ),
+    );
+    expect(results.filter((r) => r.status === "new")).toHaveLength(1);
+    expect(new Set(results.map((r) => r.message._id)).size).toBe(1);
+  });
+
+  it("scopes WhatsApp ids by account: the same id on another account is another message", async () => {
+    const a = await newConversation("default");
+    const b = await newConversation("sucursal-2");
+    expect((await t.db.messages.recordInbound(inbound(a, "wamid.SAME", "hola"))).status).toBe("new");
+    expect((await t.db.messages.recordInbound(inbound(b, "wamid.SAME", "hola"))).status).toBe("new");
+  });
+
+  it("hands the agent every message after the watermark, in order, and none before it", async () => {
+    const conversation = await newConversation();
+    const texts = ["hola", "me llamo Ana", "vivo en León"];
+    const recorded = [];
+    for (const [i, text] of texts.entries()) {
+      recorded.push((await t.db.messages.recordInbound(inbound(conversation, `wamid.W${i}`, text))).message);
+    }
+    expect((await t.db.messages.listUnprocessedInbound(conversation._id)).map((m) => m.text)).toEqual(texts);
+    await t.db.conversations.advanceWatermark(conversation._id, recorded[1]?.seq ?? 0);
+    expect((await t.db.messages.listUnprocessedInbound(conversation._id)).map((m) => m.text)).toEqual([
+      "vivo en León",
+    ]);
+    const history = await t.db.messages.listRecent(conversation._id, 2);
+    expect(history.map((m) => m.text)).toEqual(["me llamo Ana", "vivo en León"]);
+  });
+
+  it("stamps the conversation's last inbound time", async () => {
+    const conversation = await newConversation();
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.T1", "hola"));
+    expect((await t.db.conversations.getById(conversation._id))?.lastInboundAt).toBeInstanceOf(Date);
+  });
+});
+
+describe("outbound messages", () => {
+  it("reserves a dedupe key once: a retried step finds it already sent and does not send again", async () => {
+    const conversation = await newConversation();
+    const first = await t.db.messages.reserveOutbound(outbound(conversation, `nudge:${conversation._id}:1`));
+    expect(first.outcome).toBe("reserved");
+    expect(await t.db.messages.markSent(first.message._id, "wamid.OUT1")).toEqual({ ok: true });
+    const retry = await t.db.messages.reserveOutbound(outbound(conversation, `nudge:${conversation._id}:1`));
+    expect(retry.outcome).toBe("already_sent");
+    expect(retry.message).toMatchObject({
+      _id: first.message._id,
+      status: "sent",
+      waMessageId: "wamid.OUT1",
+    });
+    expect(await t.db.messages.markSent(first.message._id, "wamid.OUT1")).toEqual({ ok: false });
+  });
+
+  it("lets exactly one of concurrent reservations send", async () => {
+    const conversation = await newConversation();
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => t.db.messages.reserveOutbound(outbound(conversation, "promo:once"))),
+    );
+    expect(results.filter((r) => r.outcome === "reserved")).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === "in_flight")).toHaveLength(3);
+  });
+
+  it("after a transport failure, gives the next attempt (only one) the right to retry", async () => {
+    const conversation = await newConversation();
+    const first = await t.db.messages.reserveOutbound(outbound(conversation, "order-approved:ORD-1"));
+    expect(await t.db.messages.markFailed(first.message._id, "transport not ready")).toEqual({ ok: true });
+    const [a, b] = await Promise.all([
+      t.db.messages.reserveOutbound(outbound(conversation, "order-approved:ORD-1")),
+      t.db.messages.reserveOutbound(outbound(conversation, "order-approved:ORD-1")),
+    ]);
+    expect([a.outcome, b.outcome].sort()).toEqual(["in_flight", "retry"]);
+    const retry = a.outcome === "retry" ? a : b;
+    expect(retry.message).toMatchObject({ status: "pending", attempts: 2, lastError: "transport not ready" });
+    await t.db.messages.markSent(retry.message._id);
+    expect((await t.db.messages.getByDedupeKey(conversation.accountId, "order-approved:ORD-1"))?.status).toBe(
+      "sent",
+    );
+  });
+
+  it("keeps inbound and outbound in one conversation order", async () => {
+    const conversation = await newConversation();
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.O1", "hola"));
+    await t.db.messages.reserveOutbound({
+      ...outbound(conversation, "reply:1", "¡Hola! ¿Cómo te llamas?"),
+      origin: "agent",
+    });
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.O2", "Ana"));
+    const history = await t.db.messages.listRecent(conversation._id, 10);
+    expect(history.map((m) => [m.direction, m.text])).toEqual([
+      ["in", "hola"],
+      ["out", "¡Hola! ¿Cómo te llamas?"],
+      ["in", "Ana"],
+    ]);
+  });
+});
