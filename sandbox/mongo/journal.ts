@@ -1,0 +1,192 @@
+// Durability with a data directory: an append-only journal of BSON records, one per mutation.
+// Each acknowledged command's records are written (and fdatasync'd) before the reply is sent, so a
+// kill -9 loses nothing acknowledged. On start the journal is replayed, then rewritten compactly.
+import { deserialize, serialize } from "bson";
+import fs from "node:fs";
+import path from "node:path";
+import type { JournalRecord, Store } from "./store.js";
+import type { Doc } from "./types.js";
+
+const JOURNAL_FILE = "journal.bson";
+const LOCK_FILE = "embedded-mongo.lock";
+const FLUSH_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Rewrite the journal while running once it has grown by this much and by more than its compacted size. */
+const MIN_COMPACT_GROWTH_BYTES = 64 * 1024 * 1024;
+
+export interface LoadReport {
+  records: number;
+  /** Bytes of a torn final record (a write cut off by a crash) that were discarded. */
+  discardedBytes: number;
+}
+
+export class Journal {
+  private appendedBytes = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private fd: number,
+    private readonly store: Store,
+    private compactedBytes: number,
+  ) {}
+
+  /** Loads the directory into `store`, compacts the journal and opens it for appending. */
+  static open(dir: string, store: Store): { journal: Journal; report: LoadReport } {
+    fs.mkdirSync(dir, { recursive: true });
+    acquireLock(dir);
+    const file = path.join(dir, JOURNAL_FILE);
+    const report = fs.existsSync(file) ? replay(file, store) : { records: 0, discardedBytes: 0 };
+    const size = compact(dir, store);
+    const fd = fs.openSync(file, "a");
+    return { journal: new Journal(dir, fd, store, size), report };
+  }
+
+  /** Appends one command's records and syncs them to disk; returns once they are durable. */
+  append(records: JournalRecord[]): void {
+    if (records.length === 0) return;
+    const buffers = records.map((record) => serialize(record as unknown as Doc));
+    const data = Buffer.concat(buffers);
+    writeAll(this.fd, data);
+    fs.fdatasyncSync(this.fd);
+    this.appendedBytes += data.length;
+    if (this.appendedBytes > Math.max(MIN_COMPACT_GROWTH_BYTES, this.compactedBytes)) this.compactNow();
+  }
+
+  /** Replaces the journal by a snapshot of the current state (the old one stays valid until the rename). */
+  private compactNow(): void {
+    fs.closeSync(this.fd);
+    this.compactedBytes = compact(this.dir, this.store);
+    this.appendedBytes = 0;
+    this.fd = fs.openSync(path.join(this.dir, JOURNAL_FILE), "a");
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
+    this.fd = -1;
+    releaseLock(this.dir);
+  }
+}
+
+function writeAll(fd: number, buf: Uint8Array): void {
+  let offset = 0;
+  while (offset < buf.length) offset += fs.writeSync(fd, buf, offset, buf.length - offset);
+}
+
+function replay(file: string, store: Store): LoadReport {
+  const data = fs.readFileSync(file);
+  let offset = 0;
+  let records = 0;
+  while (offset + 4 <= data.length) {
+    const size = data.readInt32LE(offset);
+    if (size < 5 || offset + size > data.length) break;
+    let record: JournalRecord;
+    try {
+      record = deserialize(data.subarray(offset, offset + size), {
+        promoteLongs: true,
+        promoteValues: true,
+      }) as unknown as JournalRecord;
+    } catch {
+      break;
+    }
+    try {
+      store.apply(record);
+    } catch (err) {
+      // A record that no longer applies (e.g. against a changed index) must not block startup.
+      console.warn(`[embedded-mongo] skipped journal record ${record.op}: ${(err as Error).message}`);
+    }
+    records++;
+    offset += size;
+  }
+  return { records, discardedBytes: data.length - offset };
+}
+
+/** The smallest journal that rebuilds the current state. */
+function* snapshotRecords(store: Store): Generator<JournalRecord> {
+  for (const database of store.databases.values()) {
+    for (const coll of database.collections.values()) {
+      yield { op: "createCollection", ns: coll.ns, options: coll.options };
+      for (const index of coll.indexes.values()) {
+        if (index.name !== "_id_") yield { op: "createIndex", ns: coll.ns, spec: index.spec };
+      }
+      for (const doc of coll.docs.values()) yield { op: "insert", ns: coll.ns, doc };
+    }
+  }
+}
+
+/** Writes the snapshot beside the journal, syncs it and renames it over; returns its size. */
+function compact(dir: string, store: Store): number {
+  const tmp = path.join(dir, `${JOURNAL_FILE}.compacting`);
+  const fd = fs.openSync(tmp, "w");
+  let total = 0;
+  try {
+    let pending: Buffer[] = [];
+    let bytes = 0;
+    for (const record of snapshotRecords(store)) {
+      const buf = Buffer.from(serialize(record as unknown as Doc));
+      pending.push(buf);
+      bytes += buf.length;
+      total += buf.length;
+      if (bytes >= FLUSH_CHUNK_BYTES) {
+        writeAll(fd, Buffer.concat(pending));
+        pending = [];
+        bytes = 0;
+      }
+    }
+    if (pending.length) writeAll(fd, Buffer.concat(pending));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, path.join(dir, JOURNAL_FILE));
+  syncDirectory(dir);
+  return total;
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, "r");
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Data directories locked by servers in this process. */
+const heldLocks = new Set<string>();
+
+/** One server per data directory; a lock left by a killed process is taken over. */
+function acquireLock(dir: string): void {
+  const resolved = path.resolve(dir);
+  const lock = path.join(dir, LOCK_FILE);
+  if (heldLocks.has(resolved)) throw new Error(`data directory ${dir} is in use by this process`);
+  if (fs.existsSync(lock)) {
+    const pid = Number(fs.readFileSync(lock, "utf8").trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`data directory ${dir} is in use by process ${pid}`);
+    }
+  }
+  fs.writeFileSync(lock, String(process.pid));
+  heldLocks.add(resolved);
+}
+
+function releaseLock(dir: string): void {
+  heldLocks.delete(path.resolve(dir));
+  try {
+    fs.unlinkSync(path.join(dir, LOCK_FILE));
+  } catch {
+    // already gone
+  }
+}
