@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // 2-core machines: keep parallel files bounded so servers started per file stay fast.
     maxWorkers: 2,
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
