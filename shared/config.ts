@@ -856,3 +856,13 @@ export function renderEnvExample(): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/** The configuration table README.md shows (a test keeps the two identical). */
+export function renderConfigTable(): string {
+  const rows = ["| variable | default | what it sets |", "| --- | --- | --- |"];
+  for (const [name, s] of Object.entries(settings) as [SettingName, Setting<unknown>][]) {
+    const doc = s.doc.replaceAll("|", "\\|") + (s.secret ? " (secret)" : "");
+    rows.push(`| \`${name}\` | ${s.default ? `\`${s.default}\`` : "unset"} | ${doc} |`);
+  }
+  return `${rows.join("\n")}\n`;
+}

@@ -8,6 +8,7 @@ import {
   parseDuration,
   readEnvFile,
   redactConfig,
+  renderConfigTable,
   renderEnvExample,
   secretSettings,
   settings,
@@ -227,6 +228,23 @@ describe(".env handling", () => {
     expect(config.mongo.db).toBe("shop");
     expect(config.slack.approvalsChannel).toBe("sales approvals");
     expect(readEnvFile(join(dir, "missing.env"))).toEqual({});
+  });
+
+  it("README.md's configuration table lists every variable as config defines it", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const begin = "<!-- config-table:begin -->\n";
+    const table = readme.slice(
+      readme.indexOf(begin) + begin.length,
+      readme.indexOf("<!-- config-table:end -->"),
+    );
+    expect(readme).toContain(begin);
+    // Prettier pads the cells; compare cell by cell.
+    const cells = (md: string) =>
+      md
+        .trim()
+        .split("\n")
+        .map((row) => row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/^-+$/, "---")));
+    expect(cells(table)).toEqual(cells(renderConfigTable()));
   });
 
   it(".env.example lists every variable with its default, and only those", () => {
