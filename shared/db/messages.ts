@@ -61,6 +61,14 @@ export interface MessageDoc {
   status: MessageStatus;
   /** Outbound: how many times it was handed to the transport. */
   attempts?: number;
+  /** Outbound: when the current attempt was claimed (tells a crashed attempt from one in progress). */
+  lastAttemptAt?: Date;
+  /**
+   * Inbound outbox flag: true from the insert until the gateway has announced the message (sent its
+   * event, or decided it needs none). A message still pending after a crash or an engine outage is
+   * announced again (same event id, so the engine keeps one).
+   */
+  forwardPending?: boolean;
   lastError?: string;
   /** When we stored it (received, or reserved for sending). */
   at: Date;
@@ -85,6 +93,11 @@ export const messageIndexes: CollectionIndexes = {
       partialFilterExpression: { direction: "out" },
     },
     { name: "conversation_seq", key: { conversationId: 1, seq: 1 } },
+    {
+      name: "inbound_forward_pending",
+      key: { accountId: 1, at: 1 },
+      partialFilterExpression: { forwardPending: true },
+    },
   ],
 };
 
@@ -138,6 +151,10 @@ export interface MessagesRepo {
   markSent(messageId: string, waMessageId?: string): Promise<{ ok: boolean }>;
   /** pending → failed, so the next reserveOutbound with the same key may retry it. */
   markFailed(messageId: string, error: string): Promise<{ ok: boolean }>;
+  /** Clears the inbound outbox flag; false if it was already clear. */
+  markForwarded(messageId: string): Promise<{ ok: boolean }>;
+  /** Inbound messages of the account still waiting to be announced, stored at or before `storedBefore`, oldest first. */
+  listForwardPending(accountId: string, storedBefore: Date, limit: number): Promise<MessageDoc[]>;
   getByDedupeKey(accountId: string, dedupeKey: string): Promise<MessageDoc | null>;
   /** Inbound messages after the conversation's watermark, oldest first (what the agent has not handled). */
   listUnprocessedInbound(conversationId: string): Promise<MessageDoc[]>;
@@ -168,6 +185,7 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         text: input.text,
         waMessageId: input.waMessageId,
         status: "received",
+        forwardPending: true,
         at: clock.now(),
         ...(input.waTimestamp ? { waTimestamp: input.waTimestamp } : {}),
       };
@@ -205,6 +223,7 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
           status: "pending",
           attempts: 1,
           at: clock.now(),
+          lastAttemptAt: clock.now(),
         };
         try {
           await messages.insertOne(message);
@@ -217,7 +236,7 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
       // Claim a failed attempt atomically, so two retries cannot both send.
       const claimed = await messages.findOneAndUpdate(
         { accountId: input.accountId, direction: "out", dedupeKey: input.dedupeKey, status: "failed" },
-        { $set: { status: "pending" }, $inc: { attempts: 1 } },
+        { $set: { status: "pending", lastAttemptAt: clock.now() }, $inc: { attempts: 1 } },
         { returnDocument: "after" },
       );
       if (claimed) return { outcome: "retry", message: claimed };
@@ -252,6 +271,26 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         { $set: { status: "failed", lastError: text } },
       );
       return { ok: result.modifiedCount === 1 };
+    },
+
+    async markForwarded(messageId) {
+      const id = parseInput("messages.markForwarded", idSchema, messageId);
+      const result = await messages.updateOne(
+        { _id: id, direction: "in", forwardPending: true },
+        { $unset: { forwardPending: "" } },
+      );
+      return { ok: result.modifiedCount === 1 };
+    },
+
+    async listForwardPending(accountId, storedBefore, limit) {
+      const account = parseInput("messages.listForwardPending", accountIdSchema, accountId);
+      const before = parseInput("messages.listForwardPending", z.date(), storedBefore);
+      const n = parseInput("messages.listForwardPending", z.number().int().min(1).max(500), limit);
+      return messages
+        .find({ accountId: account, direction: "in", forwardPending: true, at: { $lte: before } })
+        .sort({ at: 1, seq: 1 })
+        .limit(n)
+        .toArray();
     },
 
     async getByDedupeKey(accountId, dedupeKey) {

@@ -35,7 +35,7 @@ describe("web (Slack side) HTTP app", () => {
     const url = await listen({});
     const res = await fetch(`${url}/slack/events`, { method: "POST", body: "x=1" });
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toMatch(/SLACK_SIGNING_SECRET/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/SLACK_SIGNING_SECRET/);
   });
 
   it("refuses unsigned Slack requests and accepts correctly signed ones", async () => {

@@ -1,0 +1,169 @@
+// Inbound pipeline through the real stack: simulated phones → worker → embedded MongoDB → local
+// Inngest engine (real SDK) → an observer app that sees each accepted event once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COLLECTIONS } from "../../shared/db/index.js";
+import type { MessageDoc } from "../../shared/db/index.js";
+import { TRUNCATION_MARKER } from "../../worker/gateway/normalize.js";
+import type { PublishedEvent } from "../../worker/gateway/event-publisher.js";
+import {
+  eventually,
+  nextPhone,
+  startHarness,
+  type Harness,
+  type TestWorker,
+} from "./support/worker-harness.js";
+
+let h: Harness;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  h = await startHarness();
+  worker = await h.startWorker("default");
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+const received = (messageId: string) =>
+  h.observed.filter((e) => e.name === "whatsapp/message.received" && e.data["messageId"] === messageId);
+
+async function storedInbound(waMessageId: string): Promise<MessageDoc[]> {
+  return h.db.db
+    .collection<MessageDoc>(COLLECTIONS.messages)
+    .find({ accountId: "default", direction: "in", waMessageId })
+    .toArray();
+}
+
+async function postMessage(body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${worker.url}/sandbox/whatsapp/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("a customer message", () => {
+  it("delivered twice by WhatsApp is stored once and becomes exactly one event", async () => {
+    const phone = nextPhone();
+    const body = { from: phone, text: "hola, ¿tienen envíos?", name: "Ana", id: "wamid.TWICE-1" };
+    expect((await postMessage(body)).status).toBe(202);
+    expect((await postMessage(body)).status).toBe(202);
+
+    const [event] = await eventually(() =>
+      received("wamid.TWICE-1").length > 0 ? received("wamid.TWICE-1") : undefined,
+    );
+    expect(event).toMatchObject({
+      id: "wa:default:wamid.TWICE-1",
+      data: { accountId: "default", phone, name: "Ana", text: "hola, ¿tienen envíos?", type: "text" },
+    });
+    await h.engine.settle();
+    expect(received("wamid.TWICE-1")).toHaveLength(1);
+
+    const stored = await storedInbound("wamid.TWICE-1");
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.forwardPending).toBeUndefined();
+    const conversation = await h.db.conversations.findByPhone("default", phone);
+    expect(event?.data["conversationId"]).toBe(conversation?._id);
+    expect(event?.data["contactId"]).toBe(conversation?.contactId);
+  });
+
+  it("of 5,000 characters is stored and forwarded as text, cut at 4,096 with a marker", async () => {
+    const text = "a".repeat(5_000);
+    await worker.phones.receive({ from: nextPhone(), text, id: "wamid.LONG-1" });
+    const [event] = await eventually(() =>
+      received("wamid.LONG-1").length ? received("wamid.LONG-1") : undefined,
+    );
+    const forwarded = String(event?.data["text"]);
+    expect(forwarded).toHaveLength(4_096);
+    expect(forwarded.endsWith(TRUNCATION_MARKER)).toBe(true);
+    const [stored] = await storedInbound("wamid.LONG-1");
+    expect(stored?.text).toBe(forwarded);
+  });
+
+  it('of {"$gt": ""} is stored and forwarded as that exact text, not a query', async () => {
+    const text = '{"$gt": ""}';
+    const phone = nextPhone();
+    await worker.phones.receive({ from: phone, text, id: "wamid.INJECT-1" });
+    const [event] = await eventually(() =>
+      received("wamid.INJECT-1").length ? received("wamid.INJECT-1") : undefined,
+    );
+    expect(event?.data["text"]).toBe(text);
+    const [stored] = await storedInbound("wamid.INJECT-1");
+    expect(stored?.text).toBe(text);
+    const conversation = await h.db.conversations.findByPhone("default", phone);
+    expect(await h.db.messages.listRecent(conversation!._id, 10)).toHaveLength(1);
+  });
+
+  it("is not lost while the engine refuses events: the relay announces it later, once", async () => {
+    // A second worker whose event sender fails, as inngest.send does while the engine is down.
+    let engineDown = true;
+    const flaky = await h.startWorker(
+      "flaky",
+      {},
+      {
+        events: {
+          send: async (event: PublishedEvent) => {
+            if (engineDown) throw new TypeError("fetch failed");
+            const res = await fetch(`${h.engine.url}/e/test-key`, {
+              method: "POST",
+              body: JSON.stringify([event]),
+            });
+            if (!res.ok) throw new Error(`engine answered ${res.status}`);
+            return res.json();
+          },
+        },
+      },
+    );
+    const phone = nextPhone();
+    await flaky.phones.receive({ from: phone, text: "¿siguen abiertos?", id: "wamid.DOWN-1" });
+
+    const [stored] = await h.db.db
+      .collection<MessageDoc>(COLLECTIONS.messages)
+      .find({ accountId: "flaky", waMessageId: "wamid.DOWN-1" })
+      .toArray();
+    expect(stored?.text).toBe("¿siguen abiertos?");
+    expect(stored?.forwardPending).toBe(true);
+
+    // Still down: the relay tries and keeps it.
+    expect(await flaky.app.relay.runOnce(0)).toEqual({ announced: 0, failed: true });
+
+    engineDown = false;
+    expect(await flaky.app.relay.runOnce(0)).toEqual({ announced: 1, failed: false });
+    const events = await eventually(() =>
+      received("wamid.DOWN-1").length ? received("wamid.DOWN-1") : undefined,
+    );
+    expect(events[0]?.id).toBe("wa:flaky:wamid.DOWN-1");
+
+    // WhatsApp delivers it once more after recovery: stored and announced already, nothing new.
+    await flaky.phones.receive({ from: phone, text: "¿siguen abiertos?", id: "wamid.DOWN-1" });
+    expect(await flaky.app.relay.runOnce(0)).toEqual({ announced: 0, failed: false });
+    await h.engine.settle();
+    expect(received("wamid.DOWN-1")).toHaveLength(1);
+  });
+
+  it("stored before a crash (announcement never sent) is announced when WhatsApp delivers it again", async () => {
+    const phone = nextPhone();
+    // The state a crash between "store" and "send" leaves: stored, flag still set, no event.
+    const { contact } = await h.db.contacts.upsertByPhone({ accountId: "default", phone });
+    const { conversation } = await h.db.conversations.getOrCreate({
+      accountId: "default",
+      contactId: contact._id,
+      phone,
+    });
+    await h.db.messages.recordInbound({
+      accountId: "default",
+      conversationId: conversation._id,
+      contactId: contact._id,
+      waMessageId: "wamid.CRASH-1",
+      text: "quiero 2 cajas",
+    });
+
+    await worker.phones.receive({ from: phone, text: "quiero 2 cajas", id: "wamid.CRASH-1" });
+    await eventually(() => (received("wamid.CRASH-1").length ? true : undefined));
+    expect(await storedInbound("wamid.CRASH-1")).toEqual([
+      expect.not.objectContaining({ forwardPending: true }),
+    ]);
+    await h.engine.settle();
+    expect(received("wamid.CRASH-1")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,206 @@
+// Proactive sends through the one Inngest function (real SDK, local engine): idempotent by dedupe
+// key across retries and repeated requests, retried while WhatsApp is not ready, throttled per
+// recipient. Also sendOnce on its own for the cases a step retry cannot show.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COLLECTIONS } from "../../shared/db/index.js";
+import type { MessageDoc } from "../../shared/db/index.js";
+import { clock } from "../../shared/clock.js";
+import { sendOnce, SendInFlightError } from "../../worker/outbound/send-once.js";
+import { TransportNotReadyError } from "../../worker/gateway/transport.js";
+import {
+  eventually,
+  finishedRuns,
+  listRuns,
+  nextPhone,
+  startHarness,
+  type Harness,
+  type TestWorker,
+} from "./support/worker-harness.js";
+
+let h: Harness;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  h = await startHarness();
+  worker = await h.startWorker("default", { WHATSAPP_PROACTIVE_PER_MINUTE: "2" });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+/** A customer who wrote once, so the conversation exists. */
+async function customer(text = "hola") {
+  const phone = nextPhone();
+  await worker.phones.receive({ from: phone, text });
+  const conversation = await h.db.conversations.findByPhone("default", phone);
+  if (!conversation) throw new Error("conversation not created");
+  return { phone, conversation };
+}
+
+function sendRequested(conversationId: string, to: string, dedupeKey: string, text = "¿Sigues ahí?") {
+  return {
+    name: "whatsapp/message.send-requested",
+    data: { accountId: "default", conversationId, to, text, dedupeKey, reason: "data-collection-nudge" },
+  };
+}
+
+async function outboundDoc(dedupeKey: string): Promise<MessageDoc | null> {
+  return h.db.db.collection<MessageDoc>(COLLECTIONS.messages).findOne({ direction: "out", dedupeKey });
+}
+
+describe("proactive send function", () => {
+  it("retries after a transport failure and delivers the message once", async () => {
+    const { phone, conversation } = await customer();
+    const before = (await listRuns(h.engine.url, worker.proactiveFunctionId)).length;
+    worker.phones.failNextSends(1);
+    await h.sendEvents([sendRequested(conversation._id, phone, "nudge:retry-1")]);
+
+    // The failed attempt is retried after the engine's backoff; skip the wait on its clock.
+    await eventually(async () =>
+      (await outboundDoc("nudge:retry-1"))?.status === "failed" ? true : undefined,
+    );
+    await h.engine.advance(5_000);
+    const delivered = await worker.phones.waitForOutbound(phone, (m) => m.dedupeKey === "nudge:retry-1");
+    expect(delivered.text).toBe("¿Sigues ahí?");
+
+    const [run] = (await finishedRuns(h.engine, worker.proactiveFunctionId, before + 1)).slice(-1);
+    expect(run?.status).toBe("completed");
+    expect(worker.phones.outbound(phone)).toHaveLength(1);
+    expect(await outboundDoc("nudge:retry-1")).toMatchObject({
+      status: "sent",
+      attempts: 2,
+      origin: "nudge",
+    });
+    // Announced as sent, once.
+    await eventually(() =>
+      h.observed.some((e) => e.name === "whatsapp/message.sent" && e.data["dedupeKey"] === "nudge:retry-1")
+        ? true
+        : undefined,
+    );
+  });
+
+  it("sends a repeated request with the same dedupe key only once", async () => {
+    const { phone, conversation } = await customer();
+    const before = (await listRuns(h.engine.url, worker.proactiveFunctionId)).length;
+    await h.sendEvents([sendRequested(conversation._id, phone, "order-approved:ORD-1")]);
+    await h.sendEvents([sendRequested(conversation._id, phone, "order-approved:ORD-1")]);
+    const runs = await finishedRuns(h.engine, worker.proactiveFunctionId, before + 2);
+    expect(runs.slice(-2).map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(worker.phones.outbound(phone).map((m) => m.dedupeKey)).toEqual(["order-approved:ORD-1"]);
+  });
+
+  it("waits while WhatsApp is disconnected and delivers once it is back", async () => {
+    const { phone, conversation } = await customer();
+    worker.phones.simulateDisconnect("phone offline");
+    try {
+      await h.sendEvents([sendRequested(conversation._id, phone, "nudge:offline-1")]);
+      await eventually(async () => {
+        const runs = await listRuns(h.engine.url, worker.proactiveFunctionId);
+        const send = runs.flatMap((r) => r.steps).find((s) => s.id === "send" && s.attempts >= 1);
+        return send ? true : undefined;
+      });
+      expect(worker.phones.outbound(phone)).toHaveLength(0);
+      // Not-ready waits do not count as failed sends.
+      expect(await outboundDoc("nudge:offline-1")).toBeNull();
+    } finally {
+      await worker.phones.simulateReconnect();
+    }
+    await h.engine.advance(15_000);
+    const delivered = await worker.phones.waitForOutbound(phone, (m) => m.dedupeKey === "nudge:offline-1");
+    expect(delivered.text).toBe("¿Sigues ahí?");
+  });
+
+  it("throttles each recipient (2 per minute here): the third message waits for the next minute", async () => {
+    const { phone, conversation } = await customer();
+    await h.sendEvents(
+      [1, 2, 3].map((n) => sendRequested(conversation._id, phone, `automation:burst:${n}`, `mensaje ${n}`)),
+    );
+    await worker.phones.waitForOutbound(phone, (m) => m.text === "mensaje 2");
+    await h.engine.settle();
+    expect(worker.phones.outbound(phone).map((m) => m.text)).toHaveLength(2);
+
+    await h.engine.advance(61_000);
+    await worker.phones.waitForOutbound(phone, (m) => m.dedupeKey === "automation:burst:3");
+    expect(worker.phones.outbound(phone)).toHaveLength(3);
+  });
+});
+
+describe("sendOnce", () => {
+  it("returns the stored result for a key already sent, without sending again", async () => {
+    const { phone, conversation } = await customer();
+    const request = {
+      accountId: "default",
+      conversationId: conversation._id,
+      to: phone,
+      text: "Gracias por tu compra",
+      dedupeKey: "reply:once-1",
+      origin: "agent" as const,
+    };
+    const deps = { db: h.db, transport: worker.phones };
+    const first = await sendOnce(deps, request);
+    const second = await sendOnce(deps, request);
+    expect(first).toMatchObject({ status: "sent", attempts: 1 });
+    expect(second).toEqual({
+      status: "already_sent",
+      messageId: first.status === "sent" ? first.messageId : "",
+      waMessageId: first.status === "sent" ? first.waMessageId : "",
+    });
+    expect(worker.phones.outbound(phone)).toHaveLength(1);
+  });
+
+  it("refuses while not ready, before recording anything", async () => {
+    const { phone, conversation } = await customer();
+    worker.phones.simulateDisconnect();
+    try {
+      await expect(
+        sendOnce(
+          { db: h.db, transport: worker.phones },
+          {
+            accountId: "default",
+            conversationId: conversation._id,
+            to: phone,
+            text: "hola",
+            dedupeKey: "reply:not-ready",
+            origin: "agent",
+          },
+        ),
+      ).rejects.toBeInstanceOf(TransportNotReadyError);
+    } finally {
+      await worker.phones.simulateReconnect();
+    }
+    expect(await outboundDoc("reply:not-ready")).toBeNull();
+  });
+
+  it("does not send while another attempt is in flight, and takes over one that never finished", async () => {
+    const { phone, conversation } = await customer();
+    const reserved = await h.db.messages.reserveOutbound({
+      accountId: "default",
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      dedupeKey: "reply:crashed",
+      text: "Tu pedido va en camino",
+      origin: "agent",
+    });
+    expect(reserved.outcome).toBe("reserved");
+    const request = {
+      accountId: "default",
+      conversationId: conversation._id,
+      to: phone,
+      text: "Tu pedido va en camino",
+      dedupeKey: "reply:crashed",
+      origin: "agent" as const,
+    };
+    const deps = { db: h.db, transport: worker.phones, inFlightStaleMs: 60_000 };
+    await expect(sendOnce(deps, request)).rejects.toBeInstanceOf(SendInFlightError);
+    expect(worker.phones.outbound(phone)).toHaveLength(0);
+
+    // Two minutes later the attempt is clearly dead (the process crashed mid-send): send it.
+    const restore = clock.use(() => Date.now() + 120_000);
+    try {
+      expect(await sendOnce(deps, request)).toMatchObject({ status: "sent", attempts: 2 });
+    } finally {
+      restore();
+    }
+    expect(worker.phones.outbound(phone).map((m) => m.text)).toEqual(["Tu pedido va en camino"]);
+  });
+});

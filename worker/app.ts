@@ -1,0 +1,134 @@
+// Builds the worker (WhatsApp side) from its dependencies: the Express app (/api/inngest with the
+// worker functions, /healthz, the QR pairing page) and the gateway (transport → inbound pipeline →
+// Inngest, plus the relay that re-announces what the engine missed). Used by worker/main.ts and by
+// the sandbox and tests, which hand in their own config, database, transport and client.
+import express from "express";
+import type { Express } from "express";
+import type { InngestFunction } from "inngest";
+import { serve } from "inngest/express";
+import type { Config } from "../shared/config.js";
+import type { DbHandle } from "../shared/db/index.js";
+import type { InngestClient } from "../shared/inngest.js";
+import { createWorkerFunctions } from "./functions.js";
+import type { EventPublisher } from "./gateway/event-publisher.js";
+import { createInboundPipeline, inboundHandler, type InboundPipeline } from "./gateway/inbound.js";
+import { InboundRelay, type InboundRelayOptions } from "./gateway/inbound-relay.js";
+import { silentLogger, type GatewayLogger } from "./gateway/logger.js";
+import { createPairingRouter } from "./gateway/pairing.js";
+import { announceSessionStatus } from "./gateway/session-status.js";
+import type { Transport, Unsubscribe } from "./gateway/transport.js";
+import { SendBudget } from "./outbound/send-budget.js";
+
+export interface WorkerDeps {
+  config: Config;
+  db: DbHandle;
+  /** Whose accountId must equal config.whatsapp.accountId. */
+  transport: Transport;
+  inngest: InngestClient;
+  logger?: GatewayLogger;
+  /** Replaces `inngest` for announcing inbound messages (tests play an engine outage with it). */
+  events?: EventPublisher;
+  /** Functions of other worker capabilities (agent, timers, automations), served next to ours. */
+  extraFunctions?: InngestFunction.Any[];
+  relay?: Pick<InboundRelayOptions, "intervalMs" | "maxIntervalMs" | "minAgeMs">;
+}
+
+export interface WorkerApp {
+  /** Mount or listen: /api/inngest, /healthz, /qr. */
+  http: Express;
+  functions: InngestFunction.Any[];
+  inbound: InboundPipeline;
+  relay: InboundRelay;
+  transport: Transport;
+  /** Starts the relay and the transport (customer messages flow from here on). */
+  start(): Promise<void>;
+  /** Stops the transport (destroys the client, never logs out) and the relay. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export function createWorkerApp(deps: WorkerDeps): WorkerApp {
+  const { config, db, transport, inngest } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const accountId = config.whatsapp.accountId;
+  if (transport.accountId !== accountId) {
+    throw new Error(`transport is for account "${transport.accountId}", config for "${accountId}"`);
+  }
+
+  const functions = [
+    ...createWorkerFunctions({
+      config,
+      inngest,
+      db,
+      transport,
+      logger,
+      budget: new SendBudget(config.whatsapp.accountPerMinute, 60_000),
+    }),
+    ...(deps.extraFunctions ?? []),
+  ];
+
+  const inbound = createInboundPipeline({
+    accountId,
+    db,
+    transport,
+    events: deps.events ?? inngest,
+    keywords: { optOut: config.whatsapp.optOutKeywords, optIn: config.whatsapp.optInKeywords },
+    logger,
+  });
+  const relay = new InboundRelay({ accountId, db, pipeline: inbound, logger, ...deps.relay });
+
+  const http = express();
+  http.disable("x-powered-by");
+  // The executor's requests carry the whole step memo: the default 100kb body limit is too small.
+  http.use(
+    "/api/inngest",
+    express.json({ limit: "10mb" }),
+    serve({
+      client: inngest,
+      functions,
+      ...(config.inngest.serveOrigin ? { serveOrigin: config.inngest.serveOrigin } : {}),
+    }),
+  );
+  if (config.whatsapp.adminToken) {
+    http.use(createPairingRouter({ transport, adminToken: config.whatsapp.adminToken }));
+  } else {
+    http.get("/healthz", (_req, res) => {
+      const { qr: _qr, ...status } = transport.status();
+      res
+        .status(status.state === "ready" ? 200 : 503)
+        .set("Cache-Control", "no-store")
+        .json({ accountId, ...status });
+    });
+    http.get("/qr", (_req, res) => {
+      res.status(404).json({ error: "the pairing page is disabled: set WHATSAPP_ADMIN_TOKEN" });
+    });
+  }
+
+  let unsubscribe: Unsubscribe[] = [];
+  let started = false;
+  return {
+    http,
+    functions,
+    inbound,
+    relay,
+    transport,
+    async start() {
+      if (started) return;
+      started = true;
+      unsubscribe = [
+        transport.onMessage(inboundHandler(inbound, logger)),
+        announceSessionStatus(transport, deps.events ?? inngest, logger),
+      ];
+      relay.start();
+      await transport.start();
+      logger.info({ accountId, transport: config.whatsapp.transport }, "WhatsApp gateway started");
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await transport.stop();
+      for (const off of unsubscribe) off();
+      unsubscribe = [];
+      await relay.stop();
+    },
+  };
+}

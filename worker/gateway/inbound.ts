@@ -1,0 +1,197 @@
+// The inbound pipeline: a normalized customer message is stored FIRST (unique per account + WhatsApp
+// id, with an outbox flag), contact and conversation are upserted, and only then announced to
+// Inngest as `whatsapp/message.received` with event id `wa:<account>:<message id>`.
+//
+// - Delivered twice: stored once; the second delivery is not announced again unless the first
+//   announcement never completed (flag still set). Re-announcing is safe: same event id, one event.
+// - Engine down: the message stays stored with its flag set and the call throws; the InboundRelay
+//   announces it later (and after a crash between store and send). Nothing is lost, nothing doubled.
+// - "STOP"/"START" keywords: handled by worker/optout (one confirmation, opted-out/in event); the
+//   keyword itself is never given to the agent.
+// - Written by an opted-out contact: stored (chat history) but not announced, and the agent's
+//   watermark moves past it, so the agent neither answers now nor after the contact opts back in.
+import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
+import { inboundMessageEventId, whatsappMessageReceived } from "../../shared/events.js";
+import { applyOptKeyword } from "../optout/apply-opt-keyword.js";
+import type { EventPublisher } from "./event-publisher.js";
+import { describeError, silentLogger, type GatewayLogger } from "./logger.js";
+import { DEFAULT_OPT_KEYWORDS, detectOptKeyword, type OptKeywords } from "./opt-keywords.js";
+import type { InboundMessage, Transport } from "./transport.js";
+
+export interface InboundPipelineDeps {
+  accountId: string;
+  db: Pick<DbHandle, "contacts" | "conversations" | "messages" | "audit">;
+  /** For the opt-out/opt-in confirmations. */
+  transport: Pick<Transport, "send" | "status">;
+  events: EventPublisher;
+  keywords?: OptKeywords;
+  logger?: GatewayLogger;
+}
+
+export type InboundOutcome =
+  /** Announced as whatsapp/message.received. */
+  | "forwarded"
+  /** Already stored and announced: nothing to do. */
+  | "duplicate"
+  | "opted-out"
+  | "opted-in"
+  /** From an opted-out contact: stored, not announced. */
+  | "suppressed"
+  /** Addressed to another account's worker (never expected): ignored. */
+  | "foreign-account";
+
+export interface InboundPipeline {
+  /** Stores and announces one message. Throws if announcing failed (the message is kept for the relay). */
+  receive(message: InboundMessage): Promise<InboundOutcome>;
+  /** Announces a stored message whose outbox flag is still set (the relay's entry point). */
+  announceStored(message: MessageDoc): Promise<InboundOutcome>;
+}
+
+/** The message is stored but its announcement failed (engine down?); the relay will announce it. */
+export class NotAnnouncedError extends Error {
+  override readonly name = "NotAnnouncedError";
+  constructor(
+    readonly storedMessageId: string,
+    cause: unknown,
+  ) {
+    super(`stored message ${storedMessageId} not announced yet: ${describeError(cause)}`, { cause });
+  }
+}
+
+export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipeline {
+  const { db, accountId } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const keywords = deps.keywords ?? DEFAULT_OPT_KEYWORDS;
+
+  async function announce(
+    message: MessageDoc,
+    contact: ContactDoc,
+    conversation: ConversationDoc,
+  ): Promise<InboundOutcome> {
+    try {
+      const outcome = await decideAndAnnounce(message, contact, conversation);
+      await db.messages.markForwarded(message._id);
+      return outcome;
+    } catch (error) {
+      throw new NotAnnouncedError(message._id, error);
+    }
+  }
+
+  async function decideAndAnnounce(
+    message: MessageDoc,
+    contact: ContactDoc,
+    conversation: ConversationDoc,
+  ): Promise<InboundOutcome> {
+    const intent = detectOptKeyword(message.text, keywords);
+    if (intent) {
+      const result = await applyOptKeyword(
+        { db, transport: deps.transport, events: deps.events, keywords, logger },
+        { intent, contact, conversation, message },
+      );
+      if (result !== "not-opted-out") return result;
+    }
+    if (conversation.optedOut) {
+      await db.conversations.advanceWatermark(conversation._id, message.seq);
+      logger.info(
+        { accountId, conversationId: conversation._id, messageId: message._id },
+        "message from an opted-out contact stored, not forwarded",
+      );
+      return "suppressed";
+    }
+    await deps.events.send(
+      whatsappMessageReceived.create(
+        {
+          accountId,
+          conversationId: conversation._id,
+          contactId: contact._id,
+          messageId: message.waMessageId ?? message._id,
+          phone: contact.phone,
+          ...(contact.profileName ? { name: contact.profileName } : {}),
+          text: message.text,
+          type: message.kind,
+          receivedAt: (message.waTimestamp ?? message.at).toISOString(),
+        },
+        { id: inboundMessageEventId(accountId, message.waMessageId ?? message._id) },
+      ),
+    );
+    return "forwarded";
+  }
+
+  return {
+    async receive(inbound) {
+      if (inbound.accountId !== accountId) {
+        logger.warn(
+          { accountId, messageAccountId: inbound.accountId },
+          "message for another account ignored",
+        );
+        return "foreign-account";
+      }
+      const { contact } = await db.contacts.upsertByPhone({
+        accountId,
+        phone: inbound.from,
+        ...(inbound.name ? { profileName: inbound.name } : {}),
+      });
+      const { conversation } = await db.conversations.getOrCreate({
+        accountId,
+        contactId: contact._id,
+        phone: contact.phone,
+      });
+      const recorded = await db.messages.recordInbound({
+        accountId,
+        conversationId: conversation._id,
+        contactId: contact._id,
+        waMessageId: inbound.messageId,
+        text: inbound.text,
+        kind: inbound.type,
+        waTimestamp: new Date(inbound.timestamp),
+      });
+      if (recorded.status === "duplicate" && !recorded.message.forwardPending) {
+        logger.debug({ accountId, messageId: recorded.message._id }, "duplicate delivery ignored");
+        return "duplicate";
+      }
+      return announce(recorded.message, contact, conversation);
+    },
+
+    async announceStored(message) {
+      const [contact, conversation] = await Promise.all([
+        db.contacts.getById(message.contactId),
+        db.conversations.getById(message.conversationId),
+      ]);
+      if (!contact || !conversation) {
+        logger.error(
+          { accountId, messageId: message._id, error: "contact or conversation missing" },
+          "stored message cannot be announced; dropping it from the outbox",
+        );
+        await db.messages.markForwarded(message._id);
+        return "suppressed";
+      }
+      return announce(message, contact, conversation);
+    },
+  };
+}
+
+/** The transport handler: failures are logged, never thrown (a stored message is retried by the relay). */
+export function inboundHandler(pipeline: InboundPipeline, logger: GatewayLogger = silentLogger) {
+  return async (message: InboundMessage): Promise<void> => {
+    try {
+      await pipeline.receive(message);
+    } catch (error) {
+      if (error instanceof NotAnnouncedError) {
+        logger.warn(
+          {
+            accountId: message.accountId,
+            messageId: error.storedMessageId,
+            error: describeError(error.cause),
+          },
+          "inbound message stored but not announced yet; the relay will retry",
+        );
+      } else {
+        // Not stored (database down?): WhatsApp does not redeliver, so this message is lost; say so loudly.
+        logger.error(
+          { accountId: message.accountId, error: describeError(error) },
+          "inbound message could not be stored",
+        );
+      }
+    }
+  };
+}

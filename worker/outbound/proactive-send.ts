@@ -1,0 +1,80 @@
+// The one way the product writes first on WhatsApp (nudges, automations, order notifications):
+// `whatsapp/message.send-requested` → this function, which takes only its own account's events,
+// is throttled per recipient by Inngest, paced per account by SendBudget, retries while WhatsApp is
+// not ready, drops (and audits) sends to opted-out contacts, and sends through sendOnce so a
+// retried step never sends twice.
+import { clock } from "../../shared/clock.js";
+import type { Config } from "../../shared/config.js";
+import { whatsappMessageSendRequested, whatsappMessageSent } from "../../shared/events.js";
+import { accountCondition, type InngestClient } from "../../shared/inngest.js";
+import { SendBudget } from "./send-budget.js";
+import { originForReason } from "./origin.js";
+import { sendOnce, type SendOnceDeps, type SendOnceResult } from "./send-once.js";
+import { toStepError } from "./step-errors.js";
+
+export const PROACTIVE_SEND_FUNCTION_ID = "send-proactive-message";
+
+export interface ProactiveSendDeps extends SendOnceDeps {
+  inngest: InngestClient;
+  config: Pick<Config, "whatsapp">;
+  /** Per-account pacing; default `accountPerMinute` per minute from config. */
+  budget?: SendBudget;
+}
+
+/** Event id of the "sent" announcement: one per outbound message. */
+export function sentEventId(accountId: string, dedupeKey: string): string {
+  return `wa-out:${accountId}:${dedupeKey}`;
+}
+
+export function createProactiveSendFunction(deps: ProactiveSendDeps) {
+  const { accountId, proactivePerMinute, accountPerMinute } = deps.config.whatsapp;
+  const budget = deps.budget ?? new SendBudget(accountPerMinute, 60_000);
+  return deps.inngest.createFunction(
+    {
+      id: PROACTIVE_SEND_FUNCTION_ID,
+      name: "Send a proactive WhatsApp message",
+      triggers: [{ event: whatsappMessageSendRequested, if: accountCondition(accountId) }],
+      // Per recipient (the function belongs to one account's app, so this is per account + recipient).
+      throttle: { key: "event.data.to", limit: proactivePerMinute, period: "1m" },
+      retries: 20,
+    },
+    async ({ event, step, attempt }) => {
+      const request = event.data;
+      const waitMs = await step.run("reserve-account-slot", () => budget.reserve(clock.nowMs()));
+      if (waitMs > 0) await step.sleep("wait-for-account-slot", waitMs);
+
+      const result: SendOnceResult = await step.run("send", async () => {
+        try {
+          return await sendOnce(deps, {
+            accountId: request.accountId,
+            conversationId: request.conversationId,
+            to: request.to,
+            text: request.text,
+            dedupeKey: request.dedupeKey,
+            origin: originForReason(request.reason),
+            reason: request.reason,
+          });
+        } catch (error) {
+          throw toStepError(error, attempt);
+        }
+      });
+
+      if (result.status === "sent") {
+        await step.sendEvent(
+          "announce-sent",
+          whatsappMessageSent.create(
+            {
+              accountId: request.accountId,
+              conversationId: request.conversationId,
+              messageId: result.waMessageId,
+              dedupeKey: request.dedupeKey,
+              sentAt: clock.now().toISOString(),
+            },
+            { id: sentEventId(request.accountId, request.dedupeKey) },
+          ),
+        );
+      }
+      return result;
+    },
+  );
+}

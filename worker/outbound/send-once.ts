@@ -1,0 +1,146 @@
+// Idempotent send: the outbound message is recorded under its dedupe key BEFORE it reaches the
+// transport and marked sent after, so a retried step (or a redelivered event) never sends twice.
+// Every automated path and the agent's replies send through here; it is also where "nothing is sent
+// to an opted-out contact" is enforced (only the opt-out/opt-in confirmations pass).
+import type { DbHandle, MessageDoc, OutboundOrigin } from "../../shared/db/index.js";
+import { clock } from "../../shared/clock.js";
+import { describeError, silentLogger, type GatewayLogger } from "../gateway/logger.js";
+import { TransportNotReadyError, type E164, type Transport } from "../gateway/transport.js";
+
+export interface SendOnceDeps {
+  db: Pick<DbHandle, "messages" | "conversations" | "audit">;
+  transport: Pick<Transport, "send" | "status">;
+  logger?: GatewayLogger;
+  /**
+   * An attempt still pending after this long is taken to have died mid-send (process crash) and is
+   * sent again: a rare duplicate is better than a lost order notification. Default 2 minutes
+   * (a WhatsApp send takes seconds).
+   */
+  inFlightStaleMs?: number;
+}
+
+export interface SendOnceRequest {
+  accountId: string;
+  conversationId: string;
+  /** Default: the conversation's contact. */
+  contactId?: string;
+  to: E164;
+  text: string;
+  /** Unique per intended message, e.g. "reply:<inbound message id>:1", "nudge:<conv>:<episode>:1". */
+  dedupeKey: string;
+  origin: OutboundOrigin;
+  /** Short reason kept in the audit log when the send is dropped, e.g. "data-collection-nudge". */
+  reason?: string;
+  /** Only the opt-out/opt-in confirmations set this: they must reach an opted-out contact. */
+  evenIfOptedOut?: boolean;
+}
+
+/** JSON-safe (it is a step's return value). */
+export type SendOnceResult =
+  | { status: "sent"; messageId: string; waMessageId: string; attempts: number }
+  | { status: "already_sent"; messageId: string; waMessageId?: string }
+  | { status: "dropped_opted_out"; conversationId: string };
+
+/** An earlier attempt with the same key is being sent right now; retry later (retriable). */
+export class SendInFlightError extends Error {
+  override readonly name = "SendInFlightError";
+}
+
+/** The request names a conversation that does not exist or belongs to another account (never retriable). */
+export class UnknownConversationError extends Error {
+  override readonly name = "UnknownConversationError";
+}
+
+const DEFAULT_IN_FLIGHT_STALE_MS = 120_000;
+
+export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Promise<SendOnceResult> {
+  const { db, transport } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const log = {
+    accountId: request.accountId,
+    conversationId: request.conversationId,
+    origin: request.origin,
+  };
+
+  const conversation = await db.conversations.getById(request.conversationId);
+  if (!conversation || conversation.accountId !== request.accountId) {
+    throw new UnknownConversationError(
+      `conversation ${request.conversationId} is not a conversation of account ${request.accountId}`,
+    );
+  }
+  if (conversation.optedOut && !request.evenIfOptedOut) {
+    // Before any reservation: a later opt-in must not find a stale "pending" under this key.
+    const already = await db.messages.getByDedupeKey(request.accountId, request.dedupeKey);
+    if (already?.status === "sent") return alreadySent(already);
+    await db.audit.record({
+      actor: { kind: "system", id: "whatsapp-gateway" },
+      action: "message.dropped_opted_out",
+      subject: { type: "conversation", id: request.conversationId },
+      accountId: request.accountId,
+      details: { origin: request.origin, dedupeKey: request.dedupeKey, reason: request.reason ?? null },
+    });
+    logger.info({ ...log, dedupeKey: request.dedupeKey }, "dropped a message to an opted-out contact");
+    return { status: "dropped_opted_out", conversationId: request.conversationId };
+  }
+
+  // Not ready: fail before reserving, so waiting for WhatsApp does not count as failed attempts.
+  const state = transport.status().state;
+  if (state !== "ready") throw new TransportNotReadyError(state);
+
+  let reservation = await db.messages.reserveOutbound({
+    accountId: request.accountId,
+    conversationId: request.conversationId,
+    contactId: request.contactId ?? conversation.contactId,
+    dedupeKey: request.dedupeKey,
+    text: request.text,
+    origin: request.origin,
+  });
+  if (reservation.outcome === "already_sent") return alreadySent(reservation.message);
+  if (reservation.outcome === "in_flight") {
+    const startedMs = (reservation.message.lastAttemptAt ?? reservation.message.at).getTime();
+    if (clock.nowMs() - startedMs < (deps.inFlightStaleMs ?? DEFAULT_IN_FLIGHT_STALE_MS)) {
+      throw new SendInFlightError(`message ${request.dedupeKey} is being sent by another attempt`);
+    }
+    // The attempt that reserved it died with the result unknown: take it over (atomically).
+    logger.warn({ ...log, dedupeKey: request.dedupeKey }, "taking over a send whose attempt never finished");
+    await db.messages.markFailed(reservation.message._id, "attempt abandoned (result unknown)");
+    reservation = await db.messages.reserveOutbound({
+      accountId: request.accountId,
+      conversationId: request.conversationId,
+      contactId: request.contactId ?? conversation.contactId,
+      dedupeKey: request.dedupeKey,
+      text: request.text,
+      origin: request.origin,
+    });
+    if (reservation.outcome === "already_sent") return alreadySent(reservation.message);
+    if (reservation.outcome === "in_flight") {
+      throw new SendInFlightError(`message ${request.dedupeKey} was taken over by another attempt`);
+    }
+  }
+
+  const message = reservation.message;
+  // The stored text wins: a retry sends exactly what was reserved first.
+  try {
+    const sent = await transport.send(request.to, message.text, request.dedupeKey);
+    await db.messages.markSent(message._id, sent.messageId);
+    logger.debug({ ...log, attempts: message.attempts ?? 1 }, "message sent");
+    return {
+      status: "sent",
+      messageId: message._id,
+      waMessageId: sent.messageId,
+      attempts: message.attempts ?? 1,
+    };
+  } catch (error) {
+    await db.messages.markFailed(message._id, describeError(error)).catch(() => undefined);
+    logger.warn({ ...log, error: describeError(error) }, "send failed");
+    throw error;
+  }
+}
+
+function alreadySent(message: MessageDoc): SendOnceResult {
+  return {
+    status: "already_sent",
+    messageId: message._id,
+    ...(message.waMessageId ? { waMessageId: message.waMessageId } : {}),
+  };
+}
