@@ -380,7 +380,7 @@ export const settings = {
     secret: true,
   }),
   ANTHROPIC_BASE_URL: optional("anthropic", "Messages API base URL; unset = Anthropic's", httpUrl()),
-  ANTHROPIC_MODEL: setting("anthropic", "Claude model id", text(), { default: "claude-sonnet-4-5" }),
+  ANTHROPIC_MODEL: setting("anthropic", "Claude model id", text(), { default: "claude-sonnet-4-6" }),
   ANTHROPIC_MAX_TOKENS: setting("anthropic", "Max output tokens per brain call", int(64, 64_000), {
     default: "1024",
   }),

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { quotableAmounts, quotedAmounts, unlistedAmounts } from "../../../worker/agent/price-guard.js";
+import { seedOffer } from "./support/simulate.js";
+
+describe("price guard", () => {
+  const allowed = quotableAmounts(seedOffer());
+
+  it("reads amounts written the usual ways", () => {
+    expect(quotedAmounts("Total: $1,199.00 MXN")).toEqual([119900]);
+    expect(quotedAmounts("cuesta 899 pesos, o $ 499")).toEqual([89900, 49900]);
+    expect(quotedAmounts("MXN 1.199,50")).toEqual([119950]);
+    expect(quotedAmounts("Av. Reforma 123, tel 55 1234 5678, 2 frascos")).toEqual([]);
+  });
+
+  it("allows catalog prices, their multiples and savings; flags anything else", () => {
+    expect(unlistedAmounts("El 2x cuesta $899.00 y ahorras $99", allowed)).toEqual([]);
+    expect(unlistedAmounts("Dos paquetes 3x: $2,398.00", allowed)).toEqual([]);
+    expect(unlistedAmounts("Para ti, gratis: $0", allowed)).toEqual([0]);
+    expect(unlistedAmounts("Te lo dejo en 100 pesos", allowed)).toEqual([10000]);
+  });
+});

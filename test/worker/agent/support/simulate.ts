@@ -1,0 +1,67 @@
+// Runs brain turns against an in-memory conversation, applying each plan the way the agent function
+// does (save fields, draft, order, mode changes, replies, promos). For tests and the bench.
+import type { CollectedFields, ConversationMode } from "../../../../shared/domain/conversation.js";
+import { defaultCatalogSeed } from "../../../../shared/db/catalog.js";
+import type { OrderSelectionLine } from "../../../../shared/domain/pricing.js";
+import type { AgentPlan, PricedSelection } from "../../../../worker/agent/apply-decision.js";
+import { planDecision } from "../../../../worker/agent/apply-decision.js";
+import type { CatalogOffer } from "../../../../worker/agent/brain/catalog-offer.js";
+import { buildCatalogOffer } from "../../../../worker/agent/brain/catalog-offer.js";
+import type {
+  Brain,
+  BrainContext,
+  BrainDecision,
+  ChatMessage,
+} from "../../../../worker/agent/brain/types.js";
+
+export interface SimConversation {
+  mode: ConversationMode;
+  collected: Partial<CollectedFields>;
+  orderDraft: OrderSelectionLine[] | null;
+  orders: PricedSelection[];
+  history: ChatMessage[];
+}
+
+export function newConversation(): SimConversation {
+  return { mode: "greeting", collected: {}, orderDraft: null, orders: [], history: [] };
+}
+
+export const seedOffer = (): CatalogOffer => buildCatalogOffer(defaultCatalogSeed());
+
+export interface TurnResult {
+  context: BrainContext;
+  decision: BrainDecision;
+  plan: AgentPlan;
+  /** Everything sent to the customer this turn, in order. */
+  sent: string[];
+}
+
+export async function turn(
+  conversation: SimConversation,
+  brain: Brain,
+  texts: string[],
+  catalog: CatalogOffer = seedOffer(),
+): Promise<TurnResult> {
+  const newMessages = texts.map((text) => ({ direction: "in" as const, text }));
+  const context: BrainContext = {
+    mode: conversation.mode,
+    collected: { ...conversation.collected },
+    orderDraft: conversation.orderDraft,
+    catalog,
+    history: [...conversation.history],
+    newMessages,
+  };
+  const decision = await brain.decide(context);
+  const plan = planDecision({ context, decision, defaultCountryCode: "52" });
+  const sent = plan.replies.map((r) => r.text);
+  if (!plan.silent) {
+    Object.assign(conversation.collected, plan.saveFields);
+    if (plan.orderDraft !== undefined) conversation.orderDraft = plan.orderDraft?.lines ?? null;
+    if (plan.createOrder) conversation.orders.push(plan.createOrder);
+    const lastMode = plan.transitions.at(-1)?.to;
+    if (lastMode) conversation.mode = lastMode;
+    if (plan.promos?.text) sent.push(plan.promos.text);
+  }
+  conversation.history.push(...newMessages, ...sent.map((text) => ({ direction: "out" as const, text })));
+  return { context, decision, plan, sent };
+}
