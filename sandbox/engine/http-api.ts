@@ -1,0 +1,151 @@
+import express from "express";
+import type { Request, Response } from "express";
+import { z } from "zod";
+import type { Engine } from "./engine.js";
+import { syncBodySchema } from "./registration.js";
+import { hashedSigningKey } from "./signing.js";
+import type { RunStatus } from "./types.js";
+
+// The engine's HTTP surface: what the SDK calls (events, sync) plus inspection and time endpoints.
+export interface HttpApiOptions {
+  engine: Engine;
+  signingKey?: string;
+  eventKey?: string;
+  syncApp: (url: string) => Promise<{ ok: boolean; status: number; body: string }>;
+}
+
+const eventSchema = z
+  .object({
+    name: z.string().min(1),
+    data: z.record(z.string(), z.unknown()).nullish(),
+    id: z.string().nullish(),
+    ts: z.number().nullish(),
+  })
+  .loose();
+const eventsSchema = z.union([eventSchema, z.array(eventSchema)]);
+const statusSchema = z.enum(["queued", "running", "sleeping", "waiting", "completed", "failed", "cancelled"]);
+
+export function createHttpApi(opts: HttpApiOptions): express.Express {
+  const { engine } = opts;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: "10mb", type: () => true }));
+
+  app.post("/e/:eventKey", async (req: Request, res: Response) => {
+    if (opts.eventKey && req.params["eventKey"] !== opts.eventKey) {
+      res.status(401).json({ ids: [], status: 401, error: "Event key not found" });
+      return;
+    }
+    const parsed = eventsSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ ids: [], status: 400, error: `invalid events: ${parsed.error.message}` });
+      return;
+    }
+    const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const ids = await engine.ingest(
+      list.map(({ id: _id, ts: _ts, data: _data, ...e }) => ({
+        ...e,
+        name: e.name,
+        data: _data ?? {},
+        ...(_id ? { id: _id } : {}),
+        ...(_ts ? { ts: _ts } : {}),
+      })),
+    );
+    res.status(200).json({ ids, status: 200 });
+  });
+
+  app.post("/fn/register", async (req: Request, res: Response) => {
+    const auth = req.header("authorization");
+    if (opts.signingKey && auth && auth !== `Bearer ${hashedSigningKey(opts.signingKey)}`) {
+      res.status(401).json({ ok: false, error: "Invalid signing key" });
+      return;
+    }
+    const parsed = syncBodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ ok: false, error: `invalid sync body: ${parsed.error.message}` });
+      return;
+    }
+    await engine.registerApp(parsed.data);
+    res.status(200).json({ ok: true, modified: true });
+  });
+
+  app.post("/v1/signals", async (req: Request, res: Response) => {
+    const parsed = z.object({ signal: z.string().min(1), data: z.unknown() }).safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: "body must be {signal, data}" });
+      return;
+    }
+    const runId = await engine.sendSignal(parsed.data.signal, parsed.data.data);
+    if (runId) res.json({ data: { run_id: runId } });
+    else res.status(404).json({ error: `no run is waiting for signal ${parsed.data.signal}` });
+  });
+
+  app.get("/runs", async (req: Request, res: Response) => {
+    const fn = typeof req.query["function"] === "string" ? req.query["function"] : undefined;
+    const rawStatus = typeof req.query["status"] === "string" ? req.query["status"] : undefined;
+    const status = rawStatus === undefined ? undefined : statusSchema.safeParse(rawStatus);
+    if (status && !status.success) {
+      res.status(400).json({ error: `unknown status ${rawStatus}` });
+      return;
+    }
+    const runs = await engine.listRuns({
+      ...(fn ? { functionId: fn } : {}),
+      ...(status?.data ? { status: status.data as RunStatus } : {}),
+    });
+    res.json({ runs });
+  });
+
+  app.get("/runs/:id", async (req: Request, res: Response) => {
+    const run = await engine.getRun(String(req.params["id"]));
+    if (!run) res.status(404).json({ error: "run not found" });
+    else res.json({ run });
+  });
+
+  app.post("/runs/:id/cancel", async (req: Request, res: Response) => {
+    const ok = await engine.cancelRun(String(req.params["id"]));
+    res.status(ok ? 200 : 404).json({ ok });
+  });
+
+  app.get("/clock", (_req: Request, res: Response) => {
+    res.json({ now: new Date(engine.nowMs()).toISOString() });
+  });
+
+  app.post("/clock/advance", async (req: Request, res: Response) => {
+    const parsed = z.object({ ms: z.number().nonnegative() }).safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'body must be {"ms": <non-negative number>}' });
+      return;
+    }
+    res.json(await engine.advance(parsed.data.ms));
+  });
+
+  app.get("/apps", (_req: Request, res: Response) => {
+    res.json({
+      apps: engine.registry
+        .listApps()
+        .map((a) => ({ id: a.id, url: a.url, functions: a.functions.map((f) => f.id) })),
+    });
+  });
+
+  app.post("/apps/sync", async (req: Request, res: Response) => {
+    const parsed = z.object({ url: z.string().url() }).safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'body must be {"url": "<serve url>"}' });
+      return;
+    }
+    const result = await opts.syncApp(parsed.data.url);
+    res.status(result.ok ? 200 : 502).json(result);
+  });
+
+  app.get(["/", "/health"], (_req: Request, res: Response) => {
+    res.json({ ok: true, kind: "local-inngest-engine", now: new Date(engine.nowMs()).toISOString() });
+  });
+
+  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: (err as Error).message ?? String(err) });
+  });
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `the local engine does not implement ${req.method} ${req.path}` });
+  });
+  return app;
+}

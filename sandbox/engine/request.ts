@@ -1,0 +1,49 @@
+import type { ExecutorRequest } from "./executor-client.js";
+import type { CallItem, Run, WorkItem } from "./types.js";
+import { isCall } from "./types.js";
+
+// Building the v2 executor request, and choosing which due work item a run handles next.
+
+/** No ctx.fn_id: with it, SDK v4 would switch to the checkpoint API (/v1/checkpoint), which we do not serve. */
+export function buildRequest(run: Run, item: CallItem, maxAttempts: number): ExecutorRequest {
+  return {
+    version: 2,
+    event: run.event,
+    events: run.events,
+    steps: run.memo,
+    ctx: {
+      run_id: run.id,
+      attempt: item.attempt,
+      max_attempts: maxAttempts,
+      disable_immediate_execution: run.disableImmediate,
+      use_api: false,
+      stack: { stack: run.stack, current: run.stack.length },
+    },
+  };
+}
+
+/** Timers first (they only write memo), then planned steps, then discovery. */
+export function pickDue(run: Run, now: number): WorkItem | undefined {
+  const due = run.items.filter((i) => i.dueAt <= now);
+  return (
+    due.find((i) => !isCall(i)) ??
+    due.find((i) => i.kind === "execute") ??
+    due.find((i) => i.kind === "discover")
+  );
+}
+
+/** The {name, message, stack?} shape the SDK and onFailure handlers expect. */
+export function normalizeError(
+  error: unknown,
+  fallback: string,
+): { name: string; message: string; stack?: string } {
+  if (typeof error === "object" && error !== null && "message" in error) {
+    const e = error as { name?: unknown; message: unknown; stack?: unknown };
+    return {
+      name: typeof e.name === "string" ? e.name : "Error",
+      message: String(e.message),
+      ...(typeof e.stack === "string" ? { stack: e.stack } : {}),
+    };
+  }
+  return { name: "Error", message: typeof error === "string" ? error : fallback };
+}

@@ -1,0 +1,141 @@
+import type { Collection, Db } from "mongodb";
+import { MongoClient } from "mongodb";
+import type { RegisteredApp } from "../registration.js";
+import { TERMINAL } from "../types.js";
+import type { EngineEvent, Run } from "../types.js";
+import type { EngineStore, KeyQuery, RunQuery } from "./store.js";
+
+// MongoDB persistence with the real driver. Payloads are stored as JSON text next to a few indexed
+// fields: event data may hold keys Mongo dislikes ("$x", "a.b"), and JSON keeps numbers exactly as
+// the SDK sent them. Only simple operations (insert, replace upsert, find, count) are used.
+interface RunDoc {
+  _id: string;
+  functionId: string;
+  status: string;
+  active: boolean;
+  createdAt: number;
+  idempotencyKey: string | null;
+  rateLimitKey: string | null;
+  json: string;
+}
+interface EventDoc {
+  _id: string;
+  name: string;
+  receivedAt: number;
+  json: string;
+}
+interface JsonDoc {
+  _id: string;
+  json: string;
+}
+
+export class MongoStore implements EngineStore {
+  private constructor(
+    private client: MongoClient,
+    private runs: Collection<RunDoc>,
+    private events: Collection<EventDoc>,
+    private apps: Collection<JsonDoc>,
+    private meta: Collection<JsonDoc>,
+    private ownsClient: boolean,
+  ) {}
+
+  static async connect(uri: string, dbName = "inngest_local_engine"): Promise<MongoStore> {
+    const client = new MongoClient(uri);
+    await client.connect();
+    return MongoStore.fromDb(client, client.db(dbName), true);
+  }
+
+  static async fromDb(client: MongoClient, db: Db, ownsClient = false): Promise<MongoStore> {
+    const store = new MongoStore(
+      client,
+      db.collection<RunDoc>("engine_runs"),
+      db.collection<EventDoc>("engine_events"),
+      db.collection<JsonDoc>("engine_apps"),
+      db.collection<JsonDoc>("engine_meta"),
+      ownsClient,
+    );
+    await store.ensureIndexes();
+    return store;
+  }
+
+  private async ensureIndexes(): Promise<void> {
+    try {
+      await this.runs.createIndex({ functionId: 1, createdAt: 1 });
+      await this.runs.createIndex({ active: 1 });
+      await this.events.createIndex({ receivedAt: 1 });
+    } catch {
+      // indexes only speed queries up; an embedded server without them still answers correctly
+    }
+  }
+
+  async saveRun(run: Run): Promise<void> {
+    const doc: RunDoc = {
+      _id: run.id,
+      functionId: run.functionId,
+      status: run.status,
+      active: !TERMINAL.has(run.status),
+      createdAt: run.createdAt,
+      idempotencyKey: run.keys.idempotency ?? null,
+      rateLimitKey: run.keys.rateLimit ?? null,
+      json: JSON.stringify(run),
+    };
+    await this.runs.replaceOne({ _id: run.id }, doc, { upsert: true });
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    const doc = await this.runs.findOne({ _id: id });
+    return doc ? (JSON.parse(doc.json) as Run) : undefined;
+  }
+
+  async listRuns(q: RunQuery): Promise<Run[]> {
+    const filter: Record<string, unknown> = {};
+    if (q.functionId) filter["functionId"] = q.functionId;
+    if (q.status) filter["status"] = q.status;
+    if (q.activeOnly) filter["active"] = true;
+    const docs = await this.runs.find(filter).sort({ createdAt: 1, _id: 1 }).toArray();
+    return docs.map((d) => JSON.parse(d.json) as Run);
+  }
+
+  async countRunsByKey(q: KeyQuery): Promise<number> {
+    const field = q.key === "idempotency" ? "idempotencyKey" : "rateLimitKey";
+    return this.runs.countDocuments({
+      functionId: q.functionId,
+      [field]: q.value,
+      createdAt: { $gte: q.sinceMs },
+    });
+  }
+
+  async hasEvent(id: string, sinceMs: number): Promise<boolean> {
+    const previous = await this.events.findOne({ _id: id });
+    return previous !== null && previous.receivedAt >= sinceMs;
+  }
+
+  async recordEvent(event: EngineEvent, receivedAt: number): Promise<void> {
+    // replace-upsert rather than insert: the engine checks hasEvent first (intake is serialized),
+    // and the embedded server silently replaced a duplicate _id on insertOne instead of E11000.
+    const doc: EventDoc = { _id: event.id, name: event.name, receivedAt, json: JSON.stringify(event) };
+    await this.events.replaceOne({ _id: event.id }, doc, { upsert: true });
+  }
+
+  async saveApp(app: RegisteredApp): Promise<void> {
+    await this.apps.replaceOne({ _id: app.id }, { json: JSON.stringify(app) }, { upsert: true });
+  }
+
+  async listApps(): Promise<RegisteredApp[]> {
+    const docs = await this.apps.find({}).toArray();
+    return docs.map((d) => JSON.parse(d.json) as RegisteredApp);
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    const doc = await this.meta.findOne({ _id: key });
+    return doc ? (JSON.parse(doc.json) as T) : undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.meta.replaceOne({ _id: key }, { json: JSON.stringify(value) }, { upsert: true });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { MemoryStore, MongoStore } from "../../../sandbox/engine/index.js";
+import type { EngineStore } from "../../../sandbox/engine/store/store.js";
+import type { Run } from "../../../sandbox/engine/types.js";
+import { startTestMongo } from "../../support/mongo.js";
+import type { TestMongo } from "../../support/mongo.js";
+
+// The same contract for both stores: what the engine writes, it reads back exactly.
+let mongo: TestMongo;
+const stores: Record<string, () => Promise<EngineStore>> = {
+  memory: async () => new MemoryStore(),
+  mongo: async () =>
+    MongoStore.fromDb(
+      mongo.client,
+      mongo.client.db(`${mongo.dbName}_${Math.random().toString(36).slice(2)}`),
+    ),
+};
+
+beforeAll(async () => {
+  mongo = await startTestMongo();
+});
+afterAll(async () => {
+  await mongo?.stop();
+});
+
+function run(id: string, over: Partial<Run> = {}): Run {
+  const event = { id: `e-${id}`, name: "test/x", data: { "odd.key": 1, $dollar: "ok", n: 1.5 }, ts: 1 };
+  return {
+    id,
+    appId: "app",
+    functionId: "app-fn",
+    status: "sleeping",
+    event,
+    events: [event],
+    memo: { abc: { data: { nested: [1, null, "x"] } } },
+    stack: ["abc"],
+    steps: [{ hash: "abc", id: "step", status: "completed", output: 1, attempts: 1 }],
+    items: [{ kind: "sleep", hash: "def", dueAt: 100 }],
+    disableImmediate: false,
+    keys: { concurrency: [], idempotency: "k1" },
+    createdAt: 10,
+    updatedAt: 10,
+    ...over,
+  };
+}
+
+describe.each(Object.keys(stores))("%s store", (kind) => {
+  test("runs round-trip exactly (odd keys included) and filter by function, status and activity", async () => {
+    const store = await stores[kind]!();
+    await store.saveRun(run("r2", { createdAt: 20 }));
+    await store.saveRun(run("r1"));
+    await store.saveRun(run("r3", { status: "completed", functionId: "app-other", createdAt: 30 }));
+    expect(await store.getRun("r1")).toEqual(run("r1"));
+    expect((await store.listRuns({})).map((r) => r.id)).toEqual(["r1", "r2", "r3"]);
+    expect((await store.listRuns({ functionId: "app-fn" })).map((r) => r.id)).toEqual(["r1", "r2"]);
+    expect((await store.listRuns({ status: "completed" })).map((r) => r.id)).toEqual(["r3"]);
+    expect((await store.listRuns({ activeOnly: true })).map((r) => r.id)).toEqual(["r1", "r2"]);
+    await store.saveRun(run("r1", { status: "failed" }));
+    expect((await store.listRuns({ activeOnly: true })).map((r) => r.id)).toEqual(["r2"]);
+    expect(await store.getRun("missing")).toBeUndefined();
+  });
+
+  test("counts runs by idempotency key since a time", async () => {
+    const store = await stores[kind]!();
+    await store.saveRun(run("a", { createdAt: 5 }));
+    await store.saveRun(run("b", { createdAt: 50 }));
+    const q = { functionId: "app-fn", key: "idempotency" as const, value: "k1" };
+    expect(await store.countRunsByKey({ ...q, sinceMs: 0 })).toBe(2);
+    expect(await store.countRunsByKey({ ...q, sinceMs: 10 })).toBe(1);
+    expect(await store.countRunsByKey({ ...q, value: "other", sinceMs: 0 })).toBe(0);
+  });
+
+  test("event log: an id counts as seen only inside the window; apps and meta persist", async () => {
+    const store = await stores[kind]!();
+    const event = { id: "evt", name: "x/y", data: {}, ts: 1 };
+    expect(await store.hasEvent("evt", 0)).toBe(false);
+    await store.recordEvent(event, 1000);
+    expect(await store.hasEvent("evt", 500)).toBe(true);
+    expect(await store.hasEvent("evt", 1500)).toBe(false);
+    await store.recordEvent(event, 2000);
+    expect(await store.hasEvent("evt", 1500)).toBe(true);
+    await store.saveApp({ id: "app", url: "http://x", functions: [], syncedAt: 1 });
+    await store.saveApp({ id: "app", url: "http://y", functions: [], syncedAt: 2 });
+    expect((await store.listApps()).map((a) => a.url)).toEqual(["http://y"]);
+    await store.setMeta("clock", { offsetMs: 5, lastMs: 7 });
+    expect(await store.getMeta("clock")).toEqual({ offsetMs: 5, lastMs: 7 });
+    expect(await store.getMeta("nothing")).toBeUndefined();
+  });
+});
