@@ -12,5 +12,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
   prettier,
 );
