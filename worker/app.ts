@@ -9,7 +9,7 @@ import { serve } from "inngest/express";
 import type { Config } from "../shared/config.js";
 import type { DbHandle } from "../shared/db/index.js";
 import type { InngestClient } from "../shared/inngest.js";
-import { createWorkerFunctions } from "./functions.js";
+import { createWorkerFunctions, type AgentOptions } from "./functions.js";
 import type { EventPublisher } from "./gateway/event-publisher.js";
 import { createInboundPipeline, inboundHandler, type InboundPipeline } from "./gateway/inbound.js";
 import { InboundRelay, type InboundRelayOptions } from "./gateway/inbound-relay.js";
@@ -31,6 +31,8 @@ export interface WorkerDeps {
   /** Functions of other worker capabilities (agent, timers, automations), served next to ours. */
   extraFunctions?: InngestFunction.Any[];
   relay?: Pick<InboundRelayOptions, "intervalMs" | "maxIntervalMs" | "minAgeMs">;
+  /** The sales agent and its timers (default on); `false` leaves them out (gateway tests). */
+  agent?: AgentOptions | false;
 }
 
 export interface WorkerApp {
@@ -62,6 +64,7 @@ export function createWorkerApp(deps: WorkerDeps): WorkerApp {
       transport,
       logger,
       budget: new SendBudget(config.whatsapp.accountPerMinute, 60_000),
+      ...(deps.agent !== undefined ? { agent: deps.agent } : {}),
     }),
     ...(deps.extraFunctions ?? []),
   ];

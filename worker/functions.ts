@@ -2,15 +2,46 @@
 // createWorkerFunctions; test/shared/inngest-catalogue.test.ts checks the `functions` list against
 // the event catalogue.
 import type { InngestFunction } from "inngest";
-import { loadConfig } from "../shared/config.js";
+import { loadConfig, type Config } from "../shared/config.js";
+import type { DbHandle } from "../shared/db/index.js";
 import { createInngestClient, workerAppId } from "../shared/inngest.js";
+import { createAgentFunctions } from "./agent/index.js";
+import type { Brain } from "./agent/brain/types.js";
 import { createProactiveSendFunction, type ProactiveSendDeps } from "./outbound/proactive-send.js";
+import { createTimerFunctions } from "./timers/index.js";
 
-export type WorkerFunctionDeps = ProactiveSendDeps;
+/** Options of the sales agent and its timers. */
+export interface AgentOptions {
+  /** Default: createBrain(config) (Claude with ANTHROPIC_API_KEY, else the offline rules brain). */
+  brain?: Brain;
+}
+
+export interface WorkerFunctionDeps extends ProactiveSendDeps {
+  config: Config;
+  db: DbHandle;
+  /** The sales agent and its timers (default on); `false` leaves them out, e.g. in gateway tests. */
+  agent?: AgentOptions | false;
+}
 
 /** Every worker function, wired to its dependencies (worker/app.ts calls this). */
 export function createWorkerFunctions(deps: WorkerFunctionDeps): InngestFunction.Any[] {
-  return [createProactiveSendFunction(deps)];
+  const agent = deps.agent ?? {};
+  return [
+    createProactiveSendFunction(deps),
+    ...(agent === false
+      ? []
+      : [
+          ...createAgentFunctions({
+            config: deps.config,
+            inngest: deps.inngest,
+            db: deps.db,
+            transport: deps.transport,
+            ...(deps.logger ? { logger: deps.logger } : {}),
+            ...(agent.brain ? { brain: agent.brain } : {}),
+          }),
+          ...createTimerFunctions({ config: deps.config, inngest: deps.inngest, db: deps.db }),
+        ]),
+  ];
 }
 
 /** Dependencies that only throw: enough to build the functions' configurations, never to run them. */

@@ -6,10 +6,12 @@
 //   prompt, over the prompt's bytes. "prompt" = tools + system + messages with cache_control removed
 //   (the cache ignores it); the raw HTTP body share is shown too;
 // - cache-read share: cache_read_input_tokens over all input tokens (read + write + uncached).
+// Then brain calls per customer burst through the real agent function and engine (agent-bursts.ts).
 import { startFakeAnthropic } from "../../sandbox/anthropic/index.js";
 import { promptSegments } from "../../sandbox/anthropic/prompt-cache.js";
 import { createClaudeBrain } from "../../worker/agent/brain/claude.js";
 import { newConversation, turn } from "../worker/agent/support/simulate.js";
+import { runBurstBench } from "./agent-bursts.js";
 
 const BURSTS: string[][] = [
   ["hola"],
@@ -111,3 +113,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+await runBurstBench();

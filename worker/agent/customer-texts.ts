@@ -141,3 +141,10 @@ export function brainFallbackReply(language: Language): string {
     ? "Disculpa, tuve un problema para responderte. Una persona de nuestro equipo te escribirá en breve."
     : "Sorry, I had a problem answering you. Someone from our team will write to you shortly.";
 }
+
+/** The order the customer confirmed could not be registered (e.g. the catalog changed meanwhile). */
+export function orderNotPlaced(language: Language): string {
+  return language === "es"
+    ? "No pude registrar tu pedido en este momento. Una persona de nuestro equipo lo revisa y te escribe en breve."
+    : "I couldn't register your order just now. Someone from our team will look at it and write to you shortly.";
+}

@@ -131,6 +131,8 @@ export async function startHarness(): Promise<Harness> {
         transport: phones,
         inngest,
         relay: { intervalMs: 60_000 },
+        // The sales agent and its timers answer customers: off unless a test asks for them.
+        agent: false,
         ...overrides,
       });
       app.http.use(createPhonesRouter(phones));
