@@ -8,6 +8,8 @@
 import { EventType, eventType } from "inngest";
 import type { StandardSchemaV1 } from "inngest";
 import { z } from "zod";
+import { CONVERSATION_MODES, type ConversationMode } from "./domain/conversation.js";
+import { MESSAGE_KINDS } from "./domain/message-kinds.js";
 import { e164Schema } from "./domain/phone.js";
 
 // ---- shared field schemas ----
@@ -17,28 +19,11 @@ const id = z.string().min(1).max(200);
 export const accountIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
 const isoTime = z.iso.datetime({ offset: true });
 
-export const conversationModes = [
-  "greeting",
-  "collecting_data",
-  "promos",
-  "awaiting_approval",
-  "closed",
-  "handoff",
-  "opted_out",
-] as const;
-export type ConversationMode = (typeof conversationModes)[number];
+export const conversationModes = CONVERSATION_MODES;
+export type { ConversationMode };
 const mode = z.enum(conversationModes);
 
-export const messageTypes = [
-  "text",
-  "image",
-  "audio",
-  "video",
-  "document",
-  "sticker",
-  "location",
-  "other",
-] as const;
+export const messageTypes = MESSAGE_KINDS;
 export type MessageType = (typeof messageTypes)[number];
 
 export const orderDecisions = ["approved", "rejected", "expired"] as const;

@@ -13,18 +13,8 @@ import type { ConversationsRepo } from "./conversations.js";
 import { isDuplicateKeyError } from "./errors.js";
 import { newId } from "./ids.js";
 import { parseInput } from "./validate.js";
+import { MESSAGE_KINDS, type MessageKind } from "../domain/message-kinds.js";
 
-export const MESSAGE_KINDS = [
-  "text",
-  "image",
-  "audio",
-  "video",
-  "document",
-  "sticker",
-  "location",
-  "other",
-] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const OUTBOUND_ORIGINS = [
   "agent",

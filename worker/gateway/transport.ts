@@ -1,5 +1,6 @@
 // The transport port: what the rest of the worker knows about WhatsApp. Two adapters implement it:
 // whatsapp-web.js (worker/gateway/wwebjs) and the simulated phones (sandbox/phones).
+import type { MessageKind } from "../../shared/domain/message-kinds.js";
 
 /** A phone number in E.164 form, e.g. "+5215550001". */
 export type E164 = string;
@@ -16,8 +17,7 @@ export interface TransportStatus {
   since: string;
 }
 
-export type InboundMessageType =
-  "text" | "image" | "audio" | "video" | "document" | "sticker" | "location" | "other";
+export type InboundMessageType = MessageKind;
 
 /** A customer message, normalized and already filtered (own, status, groups, stale messages are gone). */
 export interface InboundMessage {
