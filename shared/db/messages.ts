@@ -15,7 +15,6 @@ import { newId } from "./ids.js";
 import { parseInput } from "./validate.js";
 import { MESSAGE_KINDS, type MessageKind } from "../domain/message-kinds.js";
 
-
 export const OUTBOUND_ORIGINS = [
   "agent",
   "nudge",
