@@ -22,7 +22,8 @@ type Group =
   | "whatsapp"
   | "timers"
   | "business"
-  | "automations";
+  | "automations"
+  | "sandbox";
 
 interface Setting<T> {
   group: Group;
@@ -398,7 +399,13 @@ export const settings = {
   AGENT_DEBOUNCE: setting(
     "agent",
     "Quiet time that turns a burst of customer messages into one brain call",
-    duration(),
+    // Inngest accepts debounce periods from 1 second to 7 days.
+    duration().pipe(
+      z
+        .number()
+        .min(1_000, "must be at least 1s (Inngest's shortest debounce period)")
+        .max(7 * 24 * 3_600_000, "must be at most 7d (Inngest's longest debounce period)"),
+    ),
     {
       default: "2s",
     },
@@ -560,6 +567,27 @@ export const settings = {
     int(0, 10),
     { default: "3" },
   ),
+
+  // sandbox: the standalone local Inngest engine (`npm run engine`; its flags override these)
+  INNGEST_ENGINE_PORT: setting(
+    "sandbox",
+    "Port of the standalone local Inngest engine (npm run engine)",
+    port(),
+    {
+      default: "8288",
+    },
+  ),
+  INNGEST_ENGINE_HOST: setting(
+    "sandbox",
+    "Interface the standalone local Inngest engine listens on",
+    text(),
+    { default: "127.0.0.1" },
+  ),
+  INNGEST_ENGINE_DATA_DIR: optional(
+    "sandbox",
+    "Where the standalone local Inngest engine keeps its embedded MongoDB when MONGODB_URI is unset; unset = <SANDBOX_DATA_DIR>/engine",
+    text(),
+  ),
 } as const;
 
 export type SettingName = keyof typeof settings;
@@ -631,6 +659,8 @@ export interface Config {
   };
   business: { timezone: string; hours: BusinessHours; days: number[] };
   automations: { maxCascadeDepth: number };
+  /** The standalone local Inngest engine (sandbox only). */
+  engine: { port: number; host: string; dataDir: string };
 }
 
 export const DEFAULT_DEV_INNGEST_URL = "http://127.0.0.1:8288";
@@ -745,6 +775,11 @@ function toConfig(v: Parsed): Config {
     },
     business: { timezone: v.BUSINESS_TIMEZONE, hours: v.BUSINESS_HOURS, days: v.BUSINESS_DAYS },
     automations: { maxCascadeDepth: v.AUTOMATION_MAX_CASCADE_DEPTH },
+    engine: {
+      port: v.INNGEST_ENGINE_PORT,
+      host: v.INNGEST_ENGINE_HOST,
+      dataDir: v.INNGEST_ENGINE_DATA_DIR ?? `${v.SANDBOX_DATA_DIR.replace(/\/+$/, "")}/engine`,
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { canonicalJson } from "./canonical-json.js";
+
 // Syncing an app the way the dev server does: a PUT to its serve URL makes the SDK POST its
 // function configs to our /fn/register.
 export async function syncAppAt(url: string): Promise<{ ok: boolean; status: number; body: string }> {
@@ -10,9 +12,32 @@ export async function syncAppAt(url: string): Promise<{ ok: boolean; status: num
   }
 }
 
-/** Keeps `--app-url` apps synced: retries until the first sync works and re-syncs when an app comes back. */
+/**
+ * What an app says about itself on GET (the SDK's introspection: function count, mode, keys), or
+ * undefined when it does not answer. A different answer means the app changed (e.g. restarted with
+ * new functions between two polls) and must be synced again.
+ */
+export async function introspect(url: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, { method: "GET", signal: AbortSignal.timeout(5000) });
+    const text = await res.text();
+    try {
+      return canonicalJson(JSON.parse(text));
+    } catch {
+      return `${res.status} ${text}`;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps `--app-url` apps synced: retries until the first sync works, and re-syncs when an app comes
+ * back after being down or when its introspection changed (a quick restart with other functions).
+ */
 export class AppWatcher {
-  private synced = new Map<string, boolean>();
+  /** Per URL: the introspection seen right after the last successful sync; absent = not synced. */
+  private synced = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -38,17 +63,18 @@ export class AppWatcher {
 
   private async check(): Promise<void> {
     for (const url of this.urls) {
-      if (this.synced.get(url)) {
-        const alive = await fetch(url, { method: "GET", signal: AbortSignal.timeout(5000) }).then(
-          () => true,
-          () => false,
-        );
-        if (!alive) this.synced.set(url, false);
-        continue;
+      const seen = this.synced.get(url);
+      if (seen !== undefined) {
+        const now = await introspect(url);
+        if (now === seen) continue;
+        this.synced.delete(url);
+        if (now === undefined) continue; // down: sync again once it answers
+        this.log(`${url} changed: syncing it again`);
       }
       const result = await syncAppAt(url);
-      this.synced.set(url, result.ok);
-      if (result.ok) this.log(`synced ${url}`);
+      if (!result.ok) continue;
+      this.synced.set(url, (await introspect(url)) ?? "");
+      this.log(`synced ${url}`);
     }
   }
 

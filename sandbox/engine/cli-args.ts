@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-// Command-line flags of the standalone engine.
+// Command-line flags of the standalone engine. Defaults come from the validated config
+// (INNGEST_ENGINE_PORT, INNGEST_ENGINE_HOST, INNGEST_ENGINE_DATA_DIR); flags override them.
 export interface CliOptions {
   port: number;
   host: string;
@@ -9,16 +10,12 @@ export interface CliOptions {
   quiet: boolean;
 }
 
+export type CliDefaults = Pick<CliOptions, "port" | "host" | "dataDir">;
+
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
-export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  const opts: CliOptions = {
-    port: portSchema.parse(env["INNGEST_ENGINE_PORT"] ?? 8288),
-    host: env["INNGEST_ENGINE_HOST"] ?? "127.0.0.1",
-    dataDir: env["INNGEST_ENGINE_DATA_DIR"] ?? ".data/engine",
-    appUrls: [],
-    quiet: false,
-  };
+export function parseCliArgs(argv: string[], defaults: CliDefaults): CliOptions {
+  const opts: CliOptions = { ...defaults, appUrls: [], quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const [flag, inline] = arg.includes("=")
@@ -31,9 +28,12 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     };
     switch (flag) {
       case "--port":
-      case "-p":
-        opts.port = portSchema.parse(value());
+      case "-p": {
+        const parsed = portSchema.safeParse(value());
+        if (!parsed.success) throw new Error(`${flag} must be a port number (0-65535)`);
+        opts.port = parsed.data;
         break;
+      }
       case "--host":
         opts.host = value();
         break;
@@ -41,9 +41,12 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
         opts.dataDir = value();
         break;
       case "--app-url":
-      case "-u":
-        opts.appUrls.push(z.string().url().parse(value()));
+      case "-u": {
+        const parsed = z.url().safeParse(value());
+        if (!parsed.success) throw new Error(`${flag} must be a URL`);
+        opts.appUrls.push(parsed.data);
         break;
+      }
       case "--quiet":
         opts.quiet = true;
         break;
@@ -55,5 +58,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
 }
 
 export const USAGE = `usage: engine [--port 8288] [--host 127.0.0.1] [--data-dir .data/engine] [--app-url URL]... [--quiet]
+  Defaults come from INNGEST_ENGINE_PORT, INNGEST_ENGINE_HOST, INNGEST_ENGINE_DATA_DIR (environment or .env).
   State is kept in MONGODB_URI if set, else in an embedded MongoDB-compatible server under --data-dir.
-  INNGEST_SIGNING_KEY signs calls to apps; INNGEST_EVENT_KEY (optional) is required on POST /e/:key.`;
+  INNGEST_SIGNING_KEY signs calls to apps and is required on /fn/register; INNGEST_EVENT_KEY (optional)
+  is required on POST /e/:key.`;

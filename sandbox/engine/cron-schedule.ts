@@ -40,9 +40,12 @@ export class CronSchedule {
     return this.triggers().some(({ key }) => (this.next.get(key) ?? -Infinity) <= now);
   }
 
-  /** Triggers whose tick has come (not counting ones never scheduled). */
-  dueCount(now: number): number {
-    return this.triggers().filter(({ key }) => (this.next.get(key) ?? Infinity) <= now).length;
+  /** Triggers whose tick falls in (after, upTo]: the ones a clock move from `after` to `upTo` fires. */
+  dueBetween(after: number, upTo: number): number {
+    return this.triggers().filter(({ key }) => {
+      const next = this.next.get(key);
+      return next !== undefined && next > after && next <= upTo;
+    }).length;
   }
 
   earliest(): number | undefined {

@@ -28,6 +28,8 @@ import { deriveStatus, isCall } from "./types.js";
 // and tells callers when everything that is due has settled.
 
 const DAY_MS = 86_400_000;
+/** How often (in engine time) the event log drops events older than the 24h id window. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface EngineOptions {
   store: EngineStore;
@@ -64,6 +66,7 @@ export class Engine {
   private kicked = false;
   private stopped = false;
   private lastClockSave = 0;
+  private lastPruneAt = -Infinity;
 
   private constructor(opts: EngineOptions) {
     this.store = opts.store;
@@ -98,15 +101,24 @@ export class Engine {
     return this.clock.nowMs();
   }
 
-  /** Moves the clock forward, fires what became due and waits (max `settleMs`) until those runs settle. */
-  async advance(ms: number, settleMs = 10_000): Promise<{ now: string; fired: number }> {
+  /**
+   * Moves the clock forward, fires what became due and waits (max `settleMs`) until everything
+   * settles. `fired` counts only runs (and cron ticks) whose work came due because of this move:
+   * due after the old now and at or before the new one, not already due or in flight. `settled`
+   * is false when the wait ran out first.
+   */
+  async advance(ms: number, settleMs = 10_000): Promise<{ now: string; fired: number; settled: boolean }> {
+    const before = this.clock.nowMs();
     const now = this.clock.advance(ms);
     await this.store.setMeta("clock", this.clock.state());
-    const fired =
-      this.runs.list().filter((r) => r.items.some((i) => i.dueAt <= now)).length + this.crons.dueCount(now);
+    const becameDue = (r: Run) =>
+      !this.driving.has(r.id) &&
+      !r.items.some((i) => i.dueAt <= before) &&
+      r.items.some((i) => i.dueAt > before && i.dueAt <= now);
+    const fired = this.runs.list().filter(becameDue).length + this.crons.dueBetween(before, now);
     this.kick();
-    await this.settle(settleMs);
-    return { now: new Date(this.clock.nowMs()).toISOString(), fired };
+    const settled = await this.settle(settleMs);
+    return { now: new Date(this.clock.nowMs()).toISOString(), fired, settled };
   }
 
   /** Resolves once nothing is due or in flight (or after `timeoutMs`); true when settled. */
@@ -158,9 +170,19 @@ export class Engine {
         // again (at least once) instead of dropping the retry as a duplicate (never)
         await this.store.recordEvent(event, now);
       }
+      await this.pruneEventLog();
       this.kick();
       return ids;
     });
+  }
+
+  /** Now and then (engine time) drops events older than the 24h id window, so the log stays small. */
+  private async pruneEventLog(): Promise<void> {
+    const now = this.clock.nowMs();
+    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = now;
+    const pruned = await this.store.pruneEvents(now - DAY_MS);
+    if (pruned > 0) this.log(`pruned ${pruned} events older than 24h from the event log`);
   }
 
   /** inngest.sendSignal: the id of the run it woke, or undefined when no run waits for it. */
@@ -426,12 +448,15 @@ export class Engine {
 
   /** Runs as stored, except that a run with a call in flight shows as running (kept in memory only). */
   async listRuns(query: RunQuery): Promise<RunView[]> {
+    // "running" lives in memory: filter (and then limit) after the live status is applied
     const wantsRunning = query.status === "running";
+    const { limit, ...rest } = query;
     const stored = await this.store.listRuns(
-      wantsRunning ? { ...query, status: undefined, activeOnly: true } : query,
+      wantsRunning ? { ...rest, status: undefined, activeOnly: true } : query,
     );
     const views = stored.map((r) => toRunView(this.withLiveStatus(r)));
-    return query.status ? views.filter((v) => v.status === query.status) : views;
+    const matching = query.status ? views.filter((v) => v.status === query.status) : views;
+    return wantsRunning && limit ? matching.slice(-limit) : matching;
   }
 
   async getRun(id: string): Promise<RunView | undefined> {

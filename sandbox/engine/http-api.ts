@@ -2,7 +2,7 @@ import express from "express";
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Engine } from "./engine.js";
-import { syncBodySchema } from "./registration.js";
+import { registrationProblems, syncBodySchema } from "./registration.js";
 import { hashedSigningKey } from "./signing.js";
 import type { RunStatus } from "./types.js";
 
@@ -23,6 +23,7 @@ const eventSchema = z
   })
   .loose();
 const eventsSchema = z.union([eventSchema, z.array(eventSchema)]);
+const limitSchema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1));
 const statusSchema = z.enum(["queued", "running", "sleeping", "waiting", "completed", "failed", "cancelled"]);
 
 export function createHttpApi(opts: HttpApiOptions): express.Express {
@@ -55,14 +56,23 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
   });
 
   app.post("/fn/register", async (req: Request, res: Response) => {
+    // with a signing key, only apps that hold it may register (as Inngest Cloud requires).
+    // Error answers carry `status`: the SDK reads it from the body to fail its PUT-triggered sync.
     const auth = req.header("authorization");
-    if (opts.signingKey && auth && auth !== `Bearer ${hashedSigningKey(opts.signingKey)}`) {
-      res.status(401).json({ ok: false, error: "Invalid signing key" });
+    if (opts.signingKey && auth !== `Bearer ${hashedSigningKey(opts.signingKey)}`) {
+      res
+        .status(401)
+        .json({ ok: false, status: 401, error: auth ? "Invalid signing key" : "Missing signing key" });
       return;
     }
     const parsed = syncBodySchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ ok: false, error: `invalid sync body: ${parsed.error.message}` });
+      res.status(400).json({ ok: false, status: 400, error: `invalid sync body: ${parsed.error.message}` });
+      return;
+    }
+    const problems = registrationProblems(parsed.data);
+    if (problems.length > 0) {
+      res.status(400).json({ ok: false, status: 400, error: problems.join("; ") });
       return;
     }
     await engine.registerApp(parsed.data);
@@ -88,9 +98,16 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
       res.status(400).json({ error: `unknown status ${rawStatus}` });
       return;
     }
+    const rawLimit = typeof req.query["limit"] === "string" ? req.query["limit"] : undefined;
+    const limit = rawLimit === undefined ? undefined : limitSchema.safeParse(rawLimit);
+    if (limit && !limit.success) {
+      res.status(400).json({ error: "limit must be a whole number of at least 1" });
+      return;
+    }
     const runs = await engine.listRuns({
       ...(fn ? { functionId: fn } : {}),
       ...(status?.data ? { status: status.data as RunStatus } : {}),
+      ...(limit?.data ? { limit: limit.data } : {}),
     });
     res.json({ runs });
   });

@@ -33,7 +33,7 @@ export interface LocalEngine {
   port: number;
   engine: Engine;
   nowMs(): number;
-  advance(ms: number): Promise<{ now: string; fired: number }>;
+  advance(ms: number, settleMs?: number): Promise<{ now: string; fired: number; settled: boolean }>;
   syncApp(url: string): Promise<{ ok: boolean; status: number; body: string }>;
   settle(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -78,7 +78,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     port,
     engine,
     nowMs: () => engine.nowMs(),
-    advance: (ms) => engine.advance(ms),
+    advance: (ms, settleMs) => engine.advance(ms, settleMs),
     syncApp: syncAppAt,
     settle: (timeoutMs) => engine.settle(timeoutMs),
     async stop() {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDurationMs } from "./duration.js";
 
 // The SDK's sync body (POST /fn/register), as far as the engine uses it. Unknown keys pass through.
 const triggerSchema = z
@@ -106,4 +107,26 @@ export function functionUrl(fn: FunctionConfig, stepId: string): string {
   url.searchParams.set("fnId", fn.id);
   url.searchParams.set("stepId", stepId);
   return url.toString();
+}
+
+const SECOND_MS = 1000;
+const SEVEN_DAYS_MS = 7 * 86_400_000;
+
+/**
+ * What Inngest refuses at sync time and our engine would otherwise run differently: one message
+ * per problem, naming the function and the rule. Empty when the app may be registered.
+ */
+export function registrationProblems(body: SyncBody): string[] {
+  const problems: string[] = [];
+  for (const fn of body.functions) {
+    if (fn.debounce) {
+      const period = parseDurationMs(fn.debounce.period);
+      if (period === undefined || period < SECOND_MS || period > SEVEN_DAYS_MS) {
+        problems.push(
+          `function ${fn.id}: debounce period must be between 1s and 7d (got ${String(fn.debounce.period)})`,
+        );
+      }
+    }
+  }
+  return problems;
 }

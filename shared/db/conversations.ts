@@ -31,6 +31,8 @@ export interface ConversationUsage {
   /** Day (caller's business timezone, "YYYY-MM-DD") that `dayCostMicroUsd` counts. */
   day?: string;
   dayCostMicroUsd: number;
+  /** The last turn (agent watermark) counted: a retried record-usage step of that turn adds nothing. */
+  lastTurn?: number;
 }
 
 export interface ConversationDoc {
@@ -133,13 +135,21 @@ export interface ConversationsRepo {
   nextMessageSeq(conversationId: string, direction: "in" | "out"): Promise<number>;
   /** Moves the watermark forward to `seq` (never backwards); `advanced` is false if it already was there. */
   advanceWatermark(conversationId: string, seq: number): Promise<{ advanced: boolean; processedSeq: number }>;
+  /**
+   * Adds one model call's usage, once per `turn` (the agent's watermark for that turn): a call with a
+   * turn not above the last one counted changes nothing and returns the current usage.
+   */
   recordUsage(
     conversationId: string,
     usage: TokenUsageInput,
     cost: { costMicroUsd: number; day: string },
+    turn: number,
   ): Promise<ConversationUsage | null>;
-  /** Counts one proactive nudge of `kind` unless `max` were already sent in this mode (atomic). */
-  recordNudge(conversationId: string, kind: NudgeKind, max: number): Promise<NudgeResult>;
+  /**
+   * Counts proactive nudge number `n` (1-based) of `kind` in this mode, unless `n` exceeds `max`
+   * (atomic). Counting the same `n` again (a retried step) is ok and counts nothing more.
+   */
+  recordNudge(conversationId: string, kind: NudgeKind, max: number, n: number): Promise<NudgeResult>;
 }
 
 function emptyUsage(): ConversationUsage {
@@ -345,17 +355,20 @@ export function conversationsRepo(db: Db): ConversationsRepo {
       return { advanced: false, processedSeq: current.processedSeq };
     },
 
-    async recordUsage(conversationId, usageRaw, costRaw) {
+    async recordUsage(conversationId, usageRaw, costRaw, turnRaw) {
       const id = parseInput("conversations.recordUsage", idSchema, conversationId);
       const usage = parseInput("conversations.recordUsage", usageSchema, usageRaw);
       const cost = parseInput("conversations.recordUsage", costSchema, costRaw);
+      const turn = parseInput("conversations.recordUsage", z.number().int().nonnegative(), turnRaw);
+      // Only a turn not counted yet writes (a retried step after a successful write finds lastTurn = turn).
+      const notCounted = { _id: id, "usage.lastTurn": { $not: { $gte: turn } } };
       // A new day starts the daily counter at zero (only if no one did already), then both counters grow.
       await conversations.updateOne(
-        { _id: id, "usage.day": { $ne: cost.day } },
+        { ...notCounted, "usage.day": { $ne: cost.day } },
         { $set: { "usage.day": cost.day, "usage.dayCostMicroUsd": 0 } },
       );
       const updated = await conversations.findOneAndUpdate(
-        { _id: id },
+        notCounted,
         {
           $inc: {
             "usage.calls": 1,
@@ -366,28 +379,37 @@ export function conversationsRepo(db: Db): ConversationsRepo {
             "usage.costMicroUsd": cost.costMicroUsd,
             "usage.dayCostMicroUsd": cost.costMicroUsd,
           },
-          $set: { updatedAt: clock.now() },
+          $set: { "usage.lastTurn": turn, updatedAt: clock.now() },
         },
         { returnDocument: "after", projection: { usage: 1 } },
       );
-      return updated?.usage ?? null;
+      if (updated) return updated.usage;
+      const current = await conversations.findOne({ _id: id }, { projection: { usage: 1 } });
+      return current?.usage ?? null;
     },
 
-    async recordNudge(conversationId, kindRaw, maxRaw) {
+    async recordNudge(conversationId, kindRaw, maxRaw, nRaw) {
       const id = parseInput("conversations.recordNudge", idSchema, conversationId);
       const kind = parseInput("conversations.recordNudge", nudgeKindSchema, kindRaw);
       const max = parseInput("conversations.recordNudge", z.number().int().nonnegative(), maxRaw);
+      const n = parseInput("conversations.recordNudge", z.number().int().positive(), nRaw);
       const path = `nudges.${kind}` as const;
+      if (n > max) {
+        const doc = await conversations.findOne({ _id: id }, { projection: { nudges: 1 } });
+        return doc
+          ? { ok: false, reason: "limit_reached", count: doc.nudges[kind] ?? 0 }
+          : { ok: false, reason: "not_found" };
+      }
+      // Sets the count to n (not +1): the same nudge counted twice, by a retried step, stays one.
       const updated = await conversations.findOneAndUpdate(
-        { _id: id, [path]: { $not: { $gte: max } } },
-        { $inc: { [path]: 1 }, $set: { updatedAt: clock.now() } },
+        { _id: id, [path]: { $not: { $gte: n } } },
+        { $set: { [path]: n, updatedAt: clock.now() } },
         { returnDocument: "after", projection: { nudges: 1 } },
       );
-      if (updated) return { ok: true, count: updated.nudges[kind] ?? 0 };
-      const current = await conversations.findOne({ _id: id }, { projection: { nudges: 1 } });
-      return current
-        ? { ok: false, reason: "limit_reached", count: current.nudges[kind] ?? 0 }
-        : { ok: false, reason: "not_found" };
+      if (updated) return { ok: true, count: n };
+      const exists = await conversations.findOne({ _id: id }, { projection: { _id: 1 } });
+      // Already at n or beyond: this nudge was counted before (the step is being retried).
+      return exists ? { ok: true, count: n } : { ok: false, reason: "not_found" };
     },
   };
 }

@@ -1,6 +1,10 @@
 // messages: every WhatsApp message in and out, in conversation order (`seq`).
 // - Inbound is unique per (account, WhatsApp message id): a message WhatsApp delivers twice is stored
-//   once, and the second delivery is reported as a duplicate (E11000 from the unique index).
+//   once, and the second delivery is reported as a duplicate (E11000 from the unique index) without
+//   touching the conversation (its seq counter and lastInboundAt, which the silence timers read).
+// - An inbound message is inserted first and given its seq after: until then it has none, and the
+//   agent is handed nothing for that conversation (see listUnprocessedInbound), so its watermark can
+//   never move past a message whose seq is still to come.
 // - Outbound is unique per (account, dedupe key): the message is recorded *before* it is handed to the
 //   transport and marked sent after, so a retried step never sends it twice.
 import type { Collection, Db } from "mongodb";
@@ -37,7 +41,11 @@ export interface MessageDoc {
   conversationId: string;
   contactId: string;
   direction: "in" | "out";
-  /** Position in the conversation (see conversations.lastSeq); gaps are possible, order is not broken. */
+  /**
+   * Position in the conversation (see conversations.lastSeq); gaps are possible, order is not broken.
+   * Inbound: absent for the moment between the insert and the seq assignment (or, after a crash there,
+   * until assignInboundSeq completes it); the repository's reads say where that can be seen.
+   */
   seq: number;
   kind: MessageKind;
   /** Exactly what was written; never interpreted (a '{"$gt": ""}' message is this string). */
@@ -121,7 +129,10 @@ const outboundSchema = z
 export type ReserveOutboundInput = z.input<typeof outboundSchema>;
 
 export type RecordInboundResult =
-  { status: "new"; message: MessageDoc } | { status: "duplicate"; message: MessageDoc };
+  | { status: "new"; message: MessageDoc }
+  | { status: "duplicate"; message: MessageDoc }
+  /** A concurrent first delivery is still storing it (no seq yet); that delivery announces it. */
+  | { status: "storing"; message: Omit<MessageDoc, "seq"> & { seq?: undefined } };
 
 export type ReserveOutboundResult =
   /** New: hand it to the transport, then markSent / markFailed. */
@@ -134,7 +145,13 @@ export type ReserveOutboundResult =
   | { outcome: "in_flight"; message: MessageDoc };
 
 export interface MessagesRepo {
+  /** Stores a customer message once; a new one gets its seq and stamps the conversation's lastInboundAt. */
   recordInbound(input: RecordInboundInput): Promise<RecordInboundResult>;
+  /**
+   * The stored inbound message with its seq, giving it one first if its store was interrupted between
+   * the insert and the seq (a crash); a message that has one is returned as is.
+   */
+  assignInboundSeq(message: MessageDoc): Promise<MessageDoc>;
   reserveOutbound(input: ReserveOutboundInput): Promise<ReserveOutboundResult>;
   /** pending → sent; false if it was not pending (already sent, or unknown id). */
   markSent(messageId: string, waMessageId?: string): Promise<{ ok: boolean }>;
@@ -142,12 +159,19 @@ export interface MessagesRepo {
   markFailed(messageId: string, error: string): Promise<{ ok: boolean }>;
   /** Clears the inbound outbox flag; false if it was already clear. */
   markForwarded(messageId: string): Promise<{ ok: boolean }>;
-  /** Inbound messages of the account still waiting to be announced, stored at or before `storedBefore`, oldest first. */
+  /**
+   * Inbound messages of the account still waiting to be announced, stored at or before `storedBefore`,
+   * oldest first. One interrupted before its seq has none: pass it through assignInboundSeq.
+   */
   listForwardPending(accountId: string, storedBefore: Date, limit: number): Promise<MessageDoc[]>;
   getByDedupeKey(accountId: string, dedupeKey: string): Promise<MessageDoc | null>;
-  /** Inbound messages after the conversation's watermark, oldest first (what the agent has not handled). */
+  /**
+   * Inbound messages after the conversation's watermark, oldest first (what the agent has not handled).
+   * Empty while a message of the conversation is still waiting for its seq: its own announcement
+   * comes once it has one, and the next turn takes it with the others in order.
+   */
   listUnprocessedInbound(conversationId: string): Promise<MessageDoc[]>;
-  /** The last `limit` messages (both directions), oldest first: the history window for the brain. */
+  /** The last `limit` messages (both directions) that have a seq, oldest first: the brain's history window. */
   listRecent(conversationId: string, limit: number): Promise<MessageDoc[]>;
 }
 
@@ -158,18 +182,33 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
     return messages.findOne({ accountId, direction: "out", dedupeKey });
   }
 
+  /** Gives a stored inbound message its seq once; a concurrent caller's seq is left as a harmless gap. */
+  async function assignInboundSeq(message: MessageDoc): Promise<MessageDoc> {
+    if (typeof message.seq === "number") return message;
+    // Stamps lastInboundAt too: this is the moment the message counts for the conversation.
+    const seq = await conversations.nextMessageSeq(message.conversationId, "in");
+    const updated = await messages.findOneAndUpdate(
+      { _id: message._id, direction: "in", seq: { $exists: false } },
+      { $set: { seq } },
+      { returnDocument: "after" },
+    );
+    if (updated) return updated;
+    const current = await messages.findOne({ _id: message._id });
+    if (!current) throw new Error(`messages.assignInboundSeq: message ${message._id} not found`);
+    return current;
+  }
+
   return {
     async recordInbound(raw) {
       const input = parseInput("messages.recordInbound", inboundSchema, raw);
-      // The seq is reserved before the insert; a duplicate leaves a gap, which is harmless.
-      const seq = await conversations.nextMessageSeq(input.conversationId, "in");
-      const message: MessageDoc = {
+      // Inserted without a seq: the unique index tells a redelivery apart before the conversation is
+      // touched, and the seq is only taken for a new message (see assignInboundSeq).
+      const pending: Omit<MessageDoc, "seq"> = {
         _id: newId("msg"),
         accountId: input.accountId,
         conversationId: input.conversationId,
         contactId: input.contactId,
         direction: "in",
-        seq,
         kind: input.kind,
         text: input.text,
         waMessageId: input.waMessageId,
@@ -179,8 +218,8 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         ...(input.waTimestamp ? { waTimestamp: input.waTimestamp } : {}),
       };
       try {
-        await messages.insertOne(message);
-        return { status: "new", message };
+        // The seq is set right after; the cast only covers that moment.
+        await messages.insertOne(pending as MessageDoc);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         const existing = await messages.findOne({
@@ -189,9 +228,16 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
           waMessageId: input.waMessageId,
         });
         if (!existing) throw error;
-        return { status: "duplicate", message: existing };
+        // Never touches the conversation. A first delivery interrupted before its seq (a crash) is
+        // completed by the gateway's relay, which re-announces it.
+        if (typeof existing.seq === "number") return { status: "duplicate", message: existing };
+        const { seq: _none, ...storing } = existing;
+        return { status: "storing", message: storing };
       }
+      return { status: "new", message: await assignInboundSeq(pending as MessageDoc) };
     },
+
+    assignInboundSeq,
 
     async reserveOutbound(raw) {
       const input = parseInput("messages.reserveOutbound", outboundSchema, raw);
@@ -293,16 +339,28 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
       const id = parseInput("messages.listUnprocessedInbound", idSchema, conversationId);
       const conversation = await conversations.getById(id);
       if (!conversation) return [];
-      return messages
-        .find({ conversationId: id, direction: "in", seq: { $gt: conversation.processedSeq } })
+      // One query, so a message is seen either still without its seq or with it, never neither.
+      const found = await messages
+        .find({
+          conversationId: id,
+          direction: "in",
+          $or: [{ seq: { $gt: conversation.processedSeq } }, { seq: { $exists: false } }],
+        })
         .sort({ seq: 1 })
         .toArray();
+      // A message without a seq yet may get one below those listed here: handing out the others now
+      // could move the watermark past it. It is announced once it has its seq; that turn takes all.
+      return found.some((m) => typeof m.seq !== "number") ? [] : found;
     },
 
     async listRecent(conversationId, limit) {
       const id = parseInput("messages.listRecent", idSchema, conversationId);
       const n = parseInput("messages.listRecent", z.number().int().min(1).max(500), limit);
-      const newestFirst = await messages.find({ conversationId: id }).sort({ seq: -1 }).limit(n).toArray();
+      const newestFirst = await messages
+        .find({ conversationId: id, seq: { $exists: true } })
+        .sort({ seq: -1 })
+        .limit(n)
+        .toArray();
       return newestFirst.reverse();
     },
   };

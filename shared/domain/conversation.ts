@@ -46,19 +46,40 @@ export function isBotSilent(mode: ConversationMode): boolean {
 /** Phone numbers are stored in E.164 ("+5215550001"); one definition, in phone.ts. */
 export { e164Schema } from "./phone.js";
 
-const textField = (max: number) =>
+/** Letters of any alphabet, accents included ("á", "ñ", "ü"): what a name, city or address is made of. */
+const LETTER = /\p{L}/gu;
+const DIGIT = /\p{Nd}/u;
+
+function letterCount(text: string): number {
+  return text.match(LETTER)?.length ?? 0;
+}
+
+/**
+ * Free text the customer typed, tidied (NFC, one space between words) and checked: at least two
+ * letters, so "12" or "..." is re-asked instead of stored as a city or an address.
+ */
+const textField = (max: number, what: string) =>
   z
     .string()
-    .transform((s) => s.replace(/\s+/g, " ").trim())
-    .pipe(z.string().min(2).max(max));
+    .transform((s) => s.normalize("NFC").replace(/\s+/g, " ").trim())
+    .pipe(
+      z
+        .string()
+        .min(2)
+        .max(max)
+        .refine((s) => letterCount(s) >= 2, `${what} must contain letters`),
+    );
+
+/** A person's name: letters (accents, apostrophes, hyphens and dots allowed), no digits. */
+const nameField = textField(120, "a name").refine((s) => !DIGIT.test(s), "a name has no digits");
 
 /** Customer data the agent collects; each field is validated before it is stored. */
 export const collectedFieldsSchema = z
   .object({
-    name: textField(120),
+    name: nameField,
     phone: e164Schema,
-    address: textField(300),
-    city: textField(120),
+    address: textField(300, "an address"),
+    city: textField(120, "a city"),
   })
   .strict();
 export type CollectedFields = z.infer<typeof collectedFieldsSchema>;

@@ -47,8 +47,12 @@ async function main(): Promise<void> {
     });
     const conversation = newConversation();
     let totalCost = 0;
+    /** Requests the fake API received for each burst: the brain calls it took. */
+    const callsPerBurst: number[] = [];
     for (const burst of BURSTS) {
+      const before = fake.requests.length;
       const result = await turn(conversation, brain, burst);
+      callsPerBurst.push(fake.requests.length - before);
       totalCost += result.decision.costMicroUsd ?? 0;
     }
 
@@ -95,8 +99,12 @@ async function main(): Promise<void> {
       );
     });
     console.log("");
+    const fewest = Math.min(...callsPerBurst);
+    const most = Math.max(...callsPerBurst);
     console.log(
-      `requests: ${fake.requests.length} for ${BURSTS.length} customer bursts (1 brain call per burst)`,
+      `requests: ${fake.requests.length} for ${BURSTS.length} customer bursts ` +
+        `(${(fake.requests.length / BURSTS.length).toFixed(2)} brain calls per burst` +
+        `${fewest === most ? "" : `, ${fewest} to ${most}`})`,
     );
     console.log(`cacheable share, turns 2-${BURSTS.length} (bytes): ${pct(sumPrefix / sumPrompt)}`);
     console.log(

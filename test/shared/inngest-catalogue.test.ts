@@ -26,6 +26,10 @@ import { createInngestClient } from "../../shared/inngest.js";
 import { approveOrderFixture } from "./fixtures/served-functions.js";
 import { functions as slackFunctions } from "../../slack/functions.js";
 import { functions as workerFunctions } from "../../worker/functions.js";
+import { HANDLE_MESSAGE_FUNCTION_ID } from "../../worker/agent/handle-message.js";
+import { PROACTIVE_SEND_FUNCTION_ID } from "../../worker/outbound/proactive-send.js";
+import { DATA_COLLECTION_TIMER_ID } from "../../worker/timers/data-collection-timer.js";
+import { PROMOS_TIMER_ID } from "../../worker/timers/promos-timer.js";
 
 const inngest = createInngestClient(loadConfig({}), { appId: "catalogue-test" });
 
@@ -262,6 +266,22 @@ function sourceFiles(dir: string): SourceFile[] {
 
 describe("served functions (worker/functions.ts and slack/functions.ts)", () => {
   const served = [...workerFunctions, ...slackFunctions];
+
+  it("checks the worker's real functions, so the checks below cannot pass on an empty list", () => {
+    const ids = workerFunctions.map((fn) => fn.opts.id);
+    expect(ids.length).toBeGreaterThan(0);
+    // The proactive sender, the sales agent and both timers (the timers hold the worker's waits).
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        PROACTIVE_SEND_FUNCTION_ID,
+        HANDLE_MESSAGE_FUNCTION_ID,
+        DATA_COLLECTION_TIMER_ID,
+        PROMOS_TIMER_ID,
+      ]),
+    );
+    const workerWaits = sourceFiles("worker").flatMap((file) => extractWaits(file.text));
+    expect(workerWaits.length).toBeGreaterThan(0);
+  });
 
   it("every trigger, cancelOn, waitForEvent and flow-control key agrees with the catalogue", () => {
     expect(checkFunctions(served)).toEqual([]);

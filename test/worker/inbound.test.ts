@@ -166,4 +166,41 @@ describe("a customer message", () => {
     await h.engine.settle();
     expect(received("wamid.CRASH-1")).toHaveLength(1);
   });
+
+  it("stored by a crashed delivery before it got its place in the conversation is completed by the relay", async () => {
+    const phone = nextPhone();
+    await worker.phones.receive({ from: phone, text: "hola", id: "wamid.SEQ-0" });
+    const conversation = await h.db.conversations.findByPhone("default", phone);
+    if (!conversation) throw new Error("no conversation");
+    // The state a crash between the insert and the seq leaves: stored, no seq, flag set, no event.
+    await h.db.db.collection<Omit<MessageDoc, "seq">>(COLLECTIONS.messages).insertOne({
+      _id: "msg_seq_crash",
+      accountId: "default",
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      direction: "in",
+      kind: "text",
+      text: "quiero 2 cajas",
+      waMessageId: "wamid.SEQ-1",
+      status: "received",
+      forwardPending: true,
+      at: new Date(),
+    });
+
+    // WhatsApp delivers it again: counted as a duplicate, the conversation untouched.
+    const before = await h.db.conversations.getById(conversation._id);
+    await worker.phones.receive({ from: phone, text: "quiero 2 cajas", id: "wamid.SEQ-1" });
+    expect((await h.db.conversations.getById(conversation._id))?.lastSeq).toBe(before?.lastSeq);
+    expect(received("wamid.SEQ-1")).toHaveLength(0);
+
+    // The relay gives it the next seq and announces it, once.
+    expect(await worker.app.relay.runOnce(0)).toMatchObject({ failed: false });
+    await eventually(() => (received("wamid.SEQ-1").length ? true : undefined));
+    expect(await storedInbound("wamid.SEQ-1")).toEqual([
+      expect.objectContaining({ seq: (before?.lastSeq ?? 0) + 1 }),
+    ]);
+    expect((await storedInbound("wamid.SEQ-1"))[0]?.forwardPending).toBeUndefined();
+    await h.engine.settle();
+    expect(received("wamid.SEQ-1")).toHaveLength(1);
+  });
 });

@@ -6,6 +6,7 @@ import { COLLECTIONS } from "../../shared/db/index.js";
 import type { MessageDoc } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
 import { sendOnce, SendInFlightError } from "../../worker/outbound/send-once.js";
+import { nextOpening } from "../../worker/timers/business-hours.js";
 import { TransportNotReadyError } from "../../worker/gateway/transport.js";
 import {
   eventually,
@@ -203,4 +204,55 @@ describe("sendOnce", () => {
     }
     expect(worker.phones.outbound(phone).map((m) => m.text)).toEqual(["Tu pedido va en camino"]);
   });
+});
+
+describe("quiet hours", () => {
+  it("holds an automated message requested while closed until the next opening; a reply goes at once", async () => {
+    // The product's clock follows the engine's, as in `npm start`, so moving it opens the business.
+    const restoreClock = clock.use(() => h.engine.nowMs());
+    try {
+      // Open one hour a day, starting two hours from now (UTC): it is closed now.
+      const openHour = (new Date(h.engine.nowMs()).getUTCHours() + 2) % 24;
+      const hh = (n: number) => String(n).padStart(2, "0");
+      const quiet = await h.startWorker("quiet", {
+        BUSINESS_TIMEZONE: "UTC",
+        BUSINESS_HOURS: `${hh(openHour)}:00-${hh(openHour + 1)}:00`,
+        BUSINESS_DAYS: "sun-sat",
+      });
+      const phone = nextPhone();
+      await quiet.phones.receive({ from: phone, text: "hola" });
+      const conversation = await h.db.conversations.findByPhone("quiet", phone);
+      if (!conversation) throw new Error("conversation not created");
+      const request = (dedupeKey: string, reason: string, text: string) => ({
+        name: "whatsapp/message.send-requested",
+        data: { accountId: "quiet", conversationId: conversation._id, to: phone, text, dedupeKey, reason },
+      });
+
+      await h.sendEvents([request("automation:night-1", "automation", "¡Tenemos promoción!")]);
+      // A reply the agent could not deliver itself is for a customer who just wrote: no waiting.
+      await h.sendEvents([request("reply:night-1", "agent-reply", "¡Hola! ¿Cómo te llamas?")]);
+      await quiet.phones.waitForOutbound(phone, (m) => m.dedupeKey === "reply:night-1");
+      await h.engine.settle();
+      expect(quiet.phones.outbound(phone).map((m) => m.dedupeKey)).toEqual(["reply:night-1"]);
+
+      const opening = nextOpening(new Date(h.engine.nowMs()), {
+        timezone: "UTC",
+        hours: quiet.config.business.hours,
+        days: quiet.config.business.days,
+      }).getTime();
+      await h.engine.advance(opening - h.engine.nowMs() - 60_000);
+      expect(quiet.phones.outbound(phone).map((m) => m.dedupeKey)).toEqual(["reply:night-1"]);
+
+      await h.engine.advance(61_000);
+      const delivered = await quiet.phones.waitForOutbound(
+        phone,
+        (m) => m.dedupeKey === "automation:night-1",
+      );
+      expect(delivered.text).toBe("¡Tenemos promoción!");
+      expect(Date.parse(delivered.at)).toBeGreaterThanOrEqual(opening);
+      expect(quiet.phones.outbound(phone)).toHaveLength(2);
+    } finally {
+      restoreClock();
+    }
+  }, 30_000);
 });

@@ -101,6 +101,27 @@ export function orderPlaced(order: PricedOrder, language: Language): string {
       ].join("\n");
 }
 
+/**
+ * The customer confirmed an order while another one was already open (e.g. the promos timer
+ * registered it a moment before): the order that stands is this one, not the one they asked for.
+ */
+export function orderAlreadyRegistered(order: PricedOrder, language: Language): string {
+  const total = formatMoney(money(order.totalMinor, order.currency));
+  return language === "es"
+    ? [
+        "Tu pedido ya estaba registrado y está en revisión:",
+        ...orderLines(order),
+        `Total: ${total}`,
+        "Nuestro equipo lo revisa y te confirmamos por aquí.",
+      ].join("\n")
+    : [
+        "Your order was already registered and is under review:",
+        ...orderLines(order),
+        `Total: ${total}`,
+        "Our team will review it and confirm here.",
+      ].join("\n");
+}
+
 export function chooseAnOption(language: Language): string {
   return language === "es"
     ? "¿Qué opción te gustaría? Escribe el número de la lista."

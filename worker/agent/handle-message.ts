@@ -3,7 +3,8 @@
 // `whatsapp/message.received` (this worker's account only) → debounced per conversation, one run at a
 // time per conversation → steps with stable ids:
 //   load-state ▸ brain-decides ▸ record-usage ▸ save-data ▸ create-order ▸ send-replies ▸
-//   advance-watermark ▸ change-mode ▸ announce ▸ (pause-before-promos ▸ send-promos ▸ announce-promos)
+//   (hand-off-replies) ▸ advance-watermark ▸ change-mode ▸ announce ▸
+//   (pause-before-promos ▸ send-promos ▸ (hand-off-promos) ▸ announce-promos)
 //
 // - The debounced event is only the last message: the turn is every inbound message above the
 //   watermark in MongoDB. A duplicate delivery, or a run that finds its messages already handled,
@@ -14,12 +15,16 @@
 //   the last attempt) sends a polite fallback and an `agent/brain.failed` alert, never a stack trace.
 // - Replies go through sendOnce with keys derived from conversation + watermark + index. The watermark
 //   moves before the (sleeping) promos pause, so a run starting meanwhile never answers them again.
+//   If WhatsApp stays down through every retry of a sending step, the unsent replies are handed to
+//   the proactive sender under the same keys (reply-delivery.ts): late, but once, never lost.
+// - create-order may find an order already open (the promos timer ordered first): the customer is
+//   told about that order, not the one the brain proposed.
 // - In handoff or opted_out the agent is silent; the messages only move the watermark.
 import { RetryAfterError } from "inngest";
 import { clock } from "../../shared/clock.js";
 import type { Config } from "../../shared/config.js";
 import { formatDuration } from "../../shared/duration.js";
-import type { DbHandle } from "../../shared/db/index.js";
+import type { DbHandle, OrderSource } from "../../shared/db/index.js";
 import {
   agentBrainFailed,
   agentHandoffRequested,
@@ -33,15 +38,20 @@ import type { ConversationMode } from "../../shared/domain/conversation.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
 import { silentLogger, type GatewayLogger } from "../gateway/logger.js";
 import type { Transport } from "../gateway/transport.js";
-import { sendOnce, type SendOnceResult } from "../outbound/send-once.js";
-import { toStepError } from "../outbound/step-errors.js";
 import { planDecision } from "./apply-decision.js";
 import { createBrain } from "./brain/index.js";
 import { BrainRetriableError, classifyBrainError } from "./brain/errors.js";
 import type { Brain, BrainDecision } from "./brain/types.js";
 import { modeChangedEventId, promosOfferedEventId, replyDedupeKey, turnEventId } from "./keys.js";
+import { deliverReplies, handOffRequests, isLastAttempt } from "./reply-delivery.js";
 import { loadTurnState } from "./turn-state.js";
-import { brainUnavailablePlan, costCapPlan, withoutOrder, type TurnPlan } from "./turn-plan.js";
+import {
+  brainUnavailablePlan,
+  costCapPlan,
+  withExistingOrder,
+  withoutOrder,
+  type TurnPlan,
+} from "./turn-plan.js";
 import { localDay } from "../timers/business-hours.js";
 
 export const HANDLE_MESSAGE_FUNCTION_ID = "handle-message";
@@ -70,9 +80,12 @@ interface AppliedTransition {
   at: string;
 }
 
-/** The debounce period as the SDK types it ("2s", "200ms"; the local engine and Inngest parse it). */
+/** Inngest's longest debounce period and timeout (the shortest, 1s, is enforced by the config). */
+const MAX_DEBOUNCE_MS = 7 * 24 * 3_600_000;
+
+/** The debounce period as the SDK types it ("2s", "1m30s"; the local engine and Inngest parse it). */
 function debouncePeriod(ms: number) {
-  return formatDuration(ms) as "2s";
+  return formatDuration(Math.min(ms, MAX_DEBOUNCE_MS)) as "2s";
 }
 
 export function createHandleMessageFunction(deps: AgentFunctionDeps) {
@@ -89,23 +102,21 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       id: HANDLE_MESSAGE_FUNCTION_ID,
       name: "Sales agent: answer a customer's messages",
       triggers: [{ event: whatsappMessageReceived, if: accountCondition(accountId) }],
-      // A customer typing on and on still gets an answer within 10 debounce periods.
-      ...(debounceMs > 0
-        ? {
-            debounce: {
-              key: "event.data.conversationId",
-              period: debouncePeriod(debounceMs),
-              timeout: debouncePeriod(debounceMs * 10),
-            },
-          }
-        : {}),
+      debounce: {
+        key: "event.data.conversationId",
+        period: debouncePeriod(debounceMs),
+        // A customer typing on and on still gets an answer within 10 debounce periods (at most 7d).
+        timeout: debouncePeriod(debounceMs * 10),
+      },
       concurrency: [{ key: "event.data.conversationId", limit: 1 }],
       retries: AGENT_RETRIES,
     },
     async ({ event, step, attempt, maxAttempts }) => {
       const conversationId = event.data.conversationId;
       const turn = await step.run("load-state", () => loadTurnState({ db, config }, conversationId));
-      if (turn.status === "not-found" || turn.status === "nothing-new") return { outcome: turn.status };
+      if (turn.status === "not-found" || turn.status === "nothing-new" || turn.status === "other-account") {
+        return { outcome: turn.status };
+      }
       if (turn.status === "silent") {
         await step.run("advance-watermark", () =>
           db.conversations.advanceWatermark(conversationId, turn.watermark),
@@ -125,7 +136,7 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
             return { ok: true, decision: await brain.decide(context) };
           } catch (error) {
             const classified = classifyBrainError(error);
-            const lastAttempt = maxAttempts !== undefined && attempt + 1 >= maxAttempts;
+            const lastAttempt = isLastAttempt(attempt, maxAttempts);
             if (classified instanceof BrainRetriableError && !lastAttempt) {
               throw classified.retryAfterMs !== undefined
                 ? new RetryAfterError(classified.message, classified.retryAfterMs, { cause: classified })
@@ -154,11 +165,17 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
           });
           if (decision.usage) {
             const usage = decision.usage;
+            // Keyed by the turn's watermark: a retry after a successful write adds nothing.
             await step.run("record-usage", () =>
-              db.conversations.recordUsage(conversationId, usage, {
-                costMicroUsd: decision.costMicroUsd ?? 0,
-                day: localDay(clock.now(), config.business.timezone),
-              }),
+              db.conversations.recordUsage(
+                conversationId,
+                usage,
+                {
+                  costMicroUsd: decision.costMicroUsd ?? 0,
+                  day: localDay(clock.now(), config.business.timezone),
+                },
+                watermark,
+              ),
             );
           }
         } else {
@@ -180,7 +197,9 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       }
 
       const toCreate = plan.createOrder;
-      let order: { orderId: string; totalMinor: number; currency: string; createdAt: string } | undefined;
+      let order:
+        | { orderId: string; totalMinor: number; currency: string; createdAt: string; source: OrderSource }
+        | undefined;
       if (toCreate) {
         const created = await step.run("create-order", async () => {
           const result = await db.orders.createFromConversation({
@@ -194,45 +213,57 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
           }
           return {
             ok: true as const,
+            /** Another order was already open (e.g. the promos timer ordered first): it stands. */
+            existing: result.status === "existing",
             orderId: result.order._id,
+            source: result.order.source,
             totalMinor: result.order.totalMinor,
             currency: result.order.currency,
+            lines: result.order.lines,
             createdAt: result.order.createdAt.toISOString(),
           };
         });
-        if (created.ok) order = created;
-        else plan = withoutOrder(plan);
+        if (created.ok) {
+          order = created;
+          if (created.existing) {
+            plan = withExistingOrder(plan, {
+              source: created.source,
+              priced: { currency: created.currency, lines: created.lines, totalMinor: created.totalMinor },
+            });
+          }
+        } else plan = withoutOrder(plan);
       }
 
-      const replies = plan.replies.map((r) => r.text);
+      const recipient = {
+        accountId,
+        conversationId,
+        contactId: conversation.contactId,
+        to: conversation.phone,
+      };
+      const replies = plan.replies.map((r, index) => ({
+        text: r.text,
+        dedupeKey: replyDedupeKey(conversationId, watermark, index),
+      }));
       if (replies.length > 0) {
-        await step.run("send-replies", async () => {
-          const sent: SendOnceResult["status"][] = [];
-          for (const [index, text] of replies.entries()) {
-            try {
-              const result = await sendOnce(sendDeps, {
-                accountId,
-                conversationId,
-                contactId: conversation.contactId,
-                to: conversation.phone,
-                text,
-                dedupeKey: replyDedupeKey(conversationId, watermark, index),
-                origin: "agent",
-              });
-              sent.push(result.status);
-            } catch (error) {
-              throw toStepError(error, attempt);
-            }
-          }
-          return sent;
-        });
+        const delivery = await step.run("send-replies", () =>
+          deliverReplies(sendDeps, recipient, replies, {
+            attempt,
+            lastAttempt: isLastAttempt(attempt, maxAttempts),
+          }),
+        );
+        // WhatsApp stayed unavailable through every retry: the proactive sender keeps trying.
+        if (delivery.handedOff.length > 0) {
+          await step.sendEvent("hand-off-replies", handOffRequests(recipient, delivery.handedOff));
+        }
       }
 
       const problems = plan.problems;
-      await step.run("advance-watermark", () => {
+      const { at } = await step.run("advance-watermark", async () => {
         // Logged once (inside a step), PII-free: codes, field and tool names only.
         if (problems.length > 0) logger.info({ conversationId, problems }, "brain proposals adjusted");
-        return db.conversations.advanceWatermark(conversationId, watermark);
+        await db.conversations.advanceWatermark(conversationId, watermark);
+        // The time of this turn's announcements, read once (outside a step it would change on replay).
+        return { at: clock.now().toISOString() };
       });
 
       const transitions = plan.transitions;
@@ -263,7 +294,6 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
 
       // ---- announce ----
       const scope = { accountId, conversationId, contactId: conversation.contactId };
-      const at = clock.now().toISOString();
       const announcements = [
         ...applied.map((t) =>
           agentModeChanged.create(
@@ -278,7 +308,7 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
                   ...scope,
                   orderId: order.orderId,
                   total: { amountMinor: order.totalMinor, currency: order.currency },
-                  source: "agent",
+                  source: order.source,
                   createdAt: order.createdAt,
                 },
                 { id: orderCreatedEventId(order.orderId) },
@@ -309,30 +339,27 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       const promos = plan.promos;
       if (enteredPromos && promos && promos.packIds.length > 0) {
         const promosText = promos.text;
+        // Offered when the list went out (or, without a list, when the conversation entered promos).
+        let offeredAt = enteredPromos.at;
         if (promosText) {
           if (delayMs > 0 && replies.length > 0) await step.sleep("pause-before-promos", delayMs);
-          await step.run("send-promos", async () => {
-            try {
-              return (
-                await sendOnce(sendDeps, {
-                  accountId,
-                  conversationId,
-                  contactId: conversation.contactId,
-                  to: conversation.phone,
-                  text: promosText,
-                  dedupeKey: replyDedupeKey(conversationId, watermark, "promos"),
-                  origin: "agent",
-                })
-              ).status;
-            } catch (error) {
-              throw toStepError(error, attempt);
-            }
-          });
+          const list = { text: promosText, dedupeKey: replyDedupeKey(conversationId, watermark, "promos") };
+          const delivery = await step.run("send-promos", async () => ({
+            ...(await deliverReplies(sendDeps, recipient, [list], {
+              attempt,
+              lastAttempt: isLastAttempt(attempt, maxAttempts),
+            })),
+            at: clock.now().toISOString(),
+          }));
+          if (delivery.handedOff.length > 0) {
+            await step.sendEvent("hand-off-promos", handOffRequests(recipient, delivery.handedOff));
+          }
+          offeredAt = delivery.at;
         }
         await step.sendEvent(
           "announce-promos",
           agentPromosOffered.create(
-            { ...scope, packIds: promos.packIds, offeredAt: clock.now().toISOString() },
+            { ...scope, packIds: promos.packIds, offeredAt },
             { id: promosOfferedEventId(conversationId, enteredPromos.episode) },
           ),
         );

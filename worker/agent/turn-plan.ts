@@ -6,7 +6,15 @@ import type { ConversationMode } from "../../shared/domain/conversation.js";
 import type { AgentPlan } from "./apply-decision.js";
 import { modePath } from "./apply-decision.js";
 import type { BrainContext } from "./brain/types.js";
-import { brainFallbackReply, handoffNotice, orderNotPlaced, orderPlaced } from "./customer-texts.js";
+import type { OrderSource } from "../../shared/db/index.js";
+import type { PricedOrder } from "../../shared/domain/pricing.js";
+import {
+  brainFallbackReply,
+  handoffNotice,
+  orderAlreadyRegistered,
+  orderNotPlaced,
+  orderPlaced,
+} from "./customer-texts.js";
 import type { Language } from "./language.js";
 import { detectLanguage } from "./language.js";
 
@@ -72,4 +80,36 @@ export function withoutOrder(plan: TurnPlan): TurnPlan {
   const stop = plan.transitions.findIndex((t) => t.to === "awaiting_approval");
   const { createOrder: _dropped, ...rest } = plan;
   return { ...rest, replies, transitions: stop < 0 ? plan.transitions : plan.transitions.slice(0, stop) };
+}
+
+/** The order that stands when the data layer found one already open for the conversation. */
+export interface ExistingOrder {
+  source: OrderSource;
+  priced: PricedOrder;
+}
+
+function sameOrder(a: PricedOrder, b: PricedOrder): boolean {
+  const line = (l: PricedOrder["lines"][number]) => `${l.sku}|${l.pack}|${l.qty}|${l.lineTotalMinor}`;
+  return (
+    a.currency === b.currency &&
+    a.totalMinor === b.totalMinor &&
+    a.lines.map(line).join(",") === b.lines.map(line).join(",")
+  );
+}
+
+/**
+ * The data layer returned an order that was already open (another actor, e.g. the promos timer,
+ * ordered first; or this very order on a retried step): the confirmation describes that order,
+ * never the one the plan meant to create.
+ */
+export function withExistingOrder(plan: TurnPlan, existing: ExistingOrder): TurnPlan {
+  if (!plan.createOrder) return plan;
+  const planned = plan.createOrder.priced;
+  if (existing.source === "agent" && sameOrder(planned, existing.priced)) return plan;
+  const placed = orderPlaced(planned, plan.language);
+  const standing = orderAlreadyRegistered(existing.priced, plan.language);
+  const replies = plan.replies.some((r) => r.text === placed)
+    ? plan.replies.map((r) => (r.text === placed ? { text: standing, source: "system" as const } : r))
+    : [...plan.replies, { text: standing, source: "system" as const }];
+  return { ...plan, replies };
 }

@@ -23,6 +23,8 @@ export interface TurnConversation {
 
 export type TurnState =
   | { status: "not-found" }
+  /** The conversation belongs to another WhatsApp account: never this worker's to answer. */
+  | { status: "other-account" }
   /** Every inbound message was handled already (a duplicate delivery, or an earlier run took it). */
   | { status: "nothing-new" }
   /** handoff / opted_out: the bot stays silent; the messages only move the watermark. */
@@ -39,13 +41,15 @@ export type TurnState =
 
 export type TurnStateDeps = {
   db: Pick<DbHandle, "conversations" | "messages" | "catalog">;
-  config: Pick<Config, "agent" | "business">;
+  config: Pick<Config, "agent" | "business" | "whatsapp">;
 };
 
 export async function loadTurnState(deps: TurnStateDeps, conversationId: string): Promise<TurnState> {
   const { db, config } = deps;
   const conversation = await db.conversations.getById(conversationId);
   if (!conversation) return { status: "not-found" };
+  // Defence in depth behind the trigger's account filter: never answer another account's customer.
+  if (conversation.accountId !== config.whatsapp.accountId) return { status: "other-account" };
   const unprocessed = await db.messages.listUnprocessedInbound(conversationId);
   if (unprocessed.length === 0) return { status: "nothing-new" };
   const lastSeq = Math.max(...unprocessed.map((m) => m.seq));

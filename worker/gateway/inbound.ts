@@ -145,6 +145,14 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
         kind: inbound.type,
         waTimestamp: new Date(inbound.timestamp),
       });
+      if (recorded.status === "storing") {
+        // The first delivery is still storing it and will announce it (or, if it crashed, the relay).
+        logger.debug(
+          { accountId, messageId: recorded.message._id },
+          "duplicate delivery ignored (first still storing)",
+        );
+        return "duplicate";
+      }
       if (recorded.status === "duplicate" && !recorded.message.forwardPending) {
         logger.debug({ accountId, messageId: recorded.message._id }, "duplicate delivery ignored");
         return "duplicate";
@@ -152,7 +160,9 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
       return announce(recorded.message, contact, conversation);
     },
 
-    async announceStored(message) {
+    async announceStored(stored) {
+      // A store interrupted before the message got its seq (a crash) is completed first.
+      const message = await db.messages.assignInboundSeq(stored);
       const [contact, conversation] = await Promise.all([
         db.contacts.getById(message.contactId),
         db.conversations.getById(message.conversationId),

@@ -2,9 +2,12 @@
 // confirmation (its dedupe key is the opt-out episode, so a repeated STOP or a redelivered message
 // does not confirm twice), an audit entry, the whatsapp/contact.opted-out|opted-in event (same
 // episode-derived id), and the agent's watermark moved past the keyword so it never answers it.
+// Opting back in is also a mode change (opted_out → the mode before): it is announced as
+// agent/mode.changed, so the timer of that mode (the data-collection nudges) starts again.
 // Every step is idempotent: after a crash or a failed event send the inbound relay runs it again.
 import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
-import { whatsappContactOptedIn, whatsappContactOptedOut } from "../../shared/events.js";
+import { agentModeChanged, whatsappContactOptedIn, whatsappContactOptedOut } from "../../shared/events.js";
+import { modeChangedEventId } from "../agent/keys.js";
 import { silentLogger, type GatewayLogger } from "../gateway/logger.js";
 import type { OptIntent, OptKeywords } from "../gateway/opt-keywords.js";
 import type { EventPublisher } from "../gateway/event-publisher.js";
@@ -99,6 +102,22 @@ export async function applyOptKeyword(
       ? whatsappContactOptedOut.create(data, { id: key })
       : whatsappContactOptedIn.create(data, { id: key }),
   );
+  if (intent === "opt-in" && !conversation.optedOut) {
+    // Same id as any other announcement of this episode's mode change: a rerun (relay) adds nothing.
+    await deps.events.send(
+      agentModeChanged.create(
+        {
+          accountId: conversation.accountId,
+          conversationId: conversation._id,
+          contactId: contact._id,
+          from: "opted_out",
+          to: conversation.mode,
+          at: conversation.modeChangedAt.toISOString(),
+        },
+        { id: modeChangedEventId(conversation._id, conversation.episode) },
+      ),
+    );
+  }
 
   // The keyword (and, for START, whatever was written while opted out) is not for the agent.
   await db.conversations.advanceWatermark(conversation._id, message.seq);

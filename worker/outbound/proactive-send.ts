@@ -1,14 +1,16 @@
 // The one way the product writes first on WhatsApp (nudges, automations, order notifications):
 // `whatsapp/message.send-requested` → this function, which takes only its own account's events,
-// is throttled per recipient by Inngest, paced per account by SendBudget, retries while WhatsApp is
+// waits for business hours (config business.*; not for replies to a customer who just wrote), is
+// throttled per recipient by Inngest, paced per account by SendBudget, retries while WhatsApp is
 // not ready, drops (and audits) sends to opted-out contacts, and sends through sendOnce so a
 // retried step never sends twice.
 import { clock } from "../../shared/clock.js";
 import type { Config } from "../../shared/config.js";
 import { whatsappMessageSendRequested, whatsappMessageSent } from "../../shared/events.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
+import { nextOpening, type BusinessSchedule } from "../timers/business-hours.js";
 import { SendBudget } from "./send-budget.js";
-import { originForReason } from "./origin.js";
+import { originForReason, waitsForBusinessHours } from "./origin.js";
 import { sendOnce, type SendOnceDeps, type SendOnceResult } from "./send-once.js";
 import { toStepError } from "./step-errors.js";
 
@@ -16,7 +18,7 @@ export const PROACTIVE_SEND_FUNCTION_ID = "send-proactive-message";
 
 export interface ProactiveSendDeps extends SendOnceDeps {
   inngest: InngestClient;
-  config: Pick<Config, "whatsapp">;
+  config: Pick<Config, "whatsapp" | "business">;
   /** Per-account pacing; default `accountPerMinute` per minute from config. */
   budget?: SendBudget;
 }
@@ -29,6 +31,8 @@ export function sentEventId(accountId: string, dedupeKey: string): string {
 export function createProactiveSendFunction(deps: ProactiveSendDeps) {
   const { accountId, proactivePerMinute, accountPerMinute } = deps.config.whatsapp;
   const budget = deps.budget ?? new SendBudget(accountPerMinute, 60_000);
+  const { timezone, hours, days } = deps.config.business;
+  const schedule: BusinessSchedule = { timezone, hours, days };
   return deps.inngest.createFunction(
     {
       id: PROACTIVE_SEND_FUNCTION_ID,
@@ -40,12 +44,22 @@ export function createProactiveSendFunction(deps: ProactiveSendDeps) {
     },
     async ({ event, step, attempt }) => {
       const request = event.data;
+      if (waitsForBusinessHours(request.reason)) {
+        // Read "now" in a step (memoized): the same answer on every replay of this run.
+        const opensAtMs = await step.run("check-business-hours", () => {
+          const now = clock.now();
+          const opens = nextOpening(now, schedule);
+          return opens.getTime() > now.getTime() ? opens.getTime() : null;
+        });
+        if (opensAtMs !== null) await step.sleepUntil("wait-for-business-hours", new Date(opensAtMs));
+      }
       const waitMs = await step.run("reserve-account-slot", () => budget.reserve(clock.nowMs()));
       if (waitMs > 0) await step.sleep("wait-for-account-slot", waitMs);
 
-      const result: SendOnceResult = await step.run("send", async () => {
+      // The send time is read inside the step, so replays announce the same time.
+      const { result, sentAt } = await step.run("send", async () => {
         try {
-          return await sendOnce(deps, {
+          const outcome: SendOnceResult = await sendOnce(deps, {
             accountId: request.accountId,
             conversationId: request.conversationId,
             to: request.to,
@@ -54,6 +68,7 @@ export function createProactiveSendFunction(deps: ProactiveSendDeps) {
             origin: originForReason(request.reason),
             reason: request.reason,
           });
+          return { result: outcome, sentAt: clock.now().toISOString() };
         } catch (error) {
           throw toStepError(error, attempt);
         }
@@ -68,7 +83,7 @@ export function createProactiveSendFunction(deps: ProactiveSendDeps) {
               conversationId: request.conversationId,
               messageId: result.waMessageId,
               dedupeKey: request.dedupeKey,
-              sentAt: clock.now().toISOString(),
+              sentAt,
             },
             { id: sentEventId(request.accountId, request.dedupeKey) },
           ),

@@ -12,7 +12,6 @@
 // - Outside business hours the nudge sleeps until the next opening and checks again first.
 import { clock } from "../../shared/clock.js";
 import type { Config } from "../../shared/config.js";
-import { formatDuration } from "../../shared/duration.js";
 import { missingFields } from "../../shared/domain/conversation.js";
 import {
   agentModeChanged,
@@ -85,7 +84,8 @@ export function createDataCollectionTimer(deps: TimerDeps) {
           await step.waitForEvent(`wait-for-customer-${round}`, {
             event: whatsappMessageReceived,
             match: "data.conversationId",
-            timeout: formatDuration(waitMs),
+            // Milliseconds, not a string: the SDK reads strings with `ms`, which gets "9m59s" wrong.
+            timeout: waitMs,
           });
         }
         const action = await step.run(`check-${round}`, async () =>
@@ -107,7 +107,13 @@ export function createDataCollectionTimer(deps: TimerDeps) {
         }
 
         const nudge = await step.run(`nudge-${round}`, async (): Promise<NudgePrepared> => {
-          const counted = await db.conversations.recordNudge(conversationId, "data_collection", maxNudges);
+          // Counts nudge number nudges + 1 (a set, not an increment): a retried step counts it once.
+          const counted = await db.conversations.recordNudge(
+            conversationId,
+            "data_collection",
+            maxNudges,
+            nudges + 1,
+          );
           const conversation = await db.conversations.getById(conversationId);
           if (!counted.ok || !conversation) return { ok: false };
           const language = await customerLanguage(db, conversationId);

@@ -10,7 +10,6 @@
 //   promos offer for the conversation replaces this run (singleton, cancel).
 // - Outside business hours nothing happens until the next opening (the order comes with a message).
 import { clock } from "../../shared/clock.js";
-import { formatDuration } from "../../shared/duration.js";
 import type { Product } from "../../shared/domain/catalog.js";
 import type { Currency } from "../../shared/domain/money.js";
 import type { OrderSelectionLine, PricedLine } from "../../shared/domain/pricing.js";
@@ -41,8 +40,17 @@ export function defaultSelection(products: readonly Product[]): OrderSelectionLi
   return null;
 }
 
+/** This run moved the conversation promos → awaiting_approval: the episode and time of that move. */
+export interface TimeoutMove {
+  contactId: string;
+  episode: number;
+  modeChangedAt: string;
+}
+
 export type TimeoutOrder =
-  | { ok: false; reason: "gone" | "mode-changed" | "no-default-pack" | "already-ordered" | "refused" }
+  | { ok: false; reason: "gone" | "mode-changed" | "no-default-pack" | "refused" }
+  /** The agent registered the customer's own order first; the move to awaiting_approval was ours. */
+  | { ok: false; reason: "already-ordered"; moved: TimeoutMove }
   | {
       ok: true;
       orderId: string;
@@ -84,12 +92,23 @@ export async function placeTimeoutOrder(
 
   const result = await db.orders.createFromConversation({ conversationId, lines, source: "promos-timeout" });
   if (result.status === "rejected") {
-    // Give the conversation back to promos: nothing was ordered.
-    await db.conversations.setMode(conversationId, "awaiting_approval", "promos");
+    // Nothing was ordered: give the conversation back to promos, unless someone moved it since.
+    await undoMoveIfStillLatest(db, conversationId, conversation.episode);
     return { ok: false, reason: "refused" };
   }
-  // The customer confirmed at the same moment and the agent ordered first: that order stands.
-  if (result.order.source !== "promos-timeout") return { ok: false, reason: "already-ordered" };
+  // The customer confirmed at the same moment and the agent ordered first: that order stands. The
+  // agent's own move then lost to ours, so the mode change is ours to announce.
+  if (result.order.source !== "promos-timeout") {
+    return {
+      ok: false,
+      reason: "already-ordered",
+      moved: {
+        contactId: conversation.contactId,
+        episode: conversation.episode,
+        modeChangedAt: conversation.modeChangedAt.toISOString(),
+      },
+    };
+  }
   await db.conversations.setOrderDraft(conversationId, null);
   return {
     ok: true,
@@ -103,6 +122,17 @@ export async function placeTimeoutOrder(
     modeChangedAt: conversation.modeChangedAt.toISOString(),
     basis: draft && draft.length > 0 ? "selection" : "default",
   };
+}
+
+/**
+ * awaiting_approval → promos, only while our move (episode `movedEpisode`) is still the latest mode
+ * change: a person or the agent who moved the conversation since is never undone.
+ */
+async function undoMoveIfStillLatest(db: TimerDb, conversationId: string, movedEpisode: number) {
+  const current = await db.conversations.getById(conversationId);
+  if (current?.mode !== "awaiting_approval" || current.episode !== movedEpisode) return false;
+  // setMode is conditional on the mode: a change landing after this read makes it a no-op.
+  return (await db.conversations.setMode(conversationId, "awaiting_approval", "promos")).ok;
 }
 
 export function createPromosTimer(deps: TimerDeps) {
@@ -140,7 +170,8 @@ export function createPromosTimer(deps: TimerDeps) {
           await step.waitForEvent(`wait-for-customer-${round}`, {
             event: whatsappMessageReceived,
             match: "data.conversationId",
-            timeout: formatDuration(waitMs),
+            // Milliseconds, not a string: the SDK reads strings with `ms`, which gets "9m59s" wrong.
+            timeout: waitMs,
           });
         }
         const action = await step.run(`check-${round}`, async () =>
@@ -160,7 +191,26 @@ export function createPromosTimer(deps: TimerDeps) {
         const order = await step.run("order-default-pack", () =>
           placeTimeoutOrder(db, conversationId, rules.episode),
         );
-        if (!order.ok) return { outcome: order.reason };
+        if (!order.ok) {
+          if (order.reason === "already-ordered") {
+            // The agent's order stands and the agent told the customer; the mode change was ours.
+            await step.sendEvent(
+              "announce-mode",
+              agentModeChanged.create(
+                {
+                  accountId,
+                  conversationId,
+                  contactId: order.moved.contactId,
+                  from: "promos",
+                  to: "awaiting_approval",
+                  at: order.moved.modeChangedAt,
+                },
+                { id: modeChangedEventId(conversationId, order.moved.episode) },
+              ),
+            );
+          }
+          return { outcome: order.reason };
+        }
         const notice = await step.run("compose-notice", async () => {
           const conversation = await db.conversations.getById(conversationId);
           const language = await customerLanguage(db, conversationId);

@@ -19,11 +19,11 @@ export class MemoryStore implements EngineStore {
     return run ? cloneRun(run) : undefined;
   }
   async listRuns(q: RunQuery): Promise<Run[]> {
-    return [...this.runs.values()]
+    const sorted = [...this.runs.values()]
       .filter((r) => (!q.functionId || r.functionId === q.functionId) && (!q.status || r.status === q.status))
       .filter((r) => !q.activeOnly || !TERMINAL.has(r.status))
-      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map(cloneRun);
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return (q.limit ? sorted.slice(-q.limit) : sorted).map(cloneRun);
   }
   async countRunsByKey(q: KeyQuery): Promise<number> {
     return [...this.runs.values()].filter(
@@ -35,6 +35,13 @@ export class MemoryStore implements EngineStore {
   }
   async recordEvent(event: EngineEvent, receivedAt: number): Promise<void> {
     this.events.set(event.id, receivedAt);
+  }
+  async pruneEvents(beforeMs: number): Promise<number> {
+    let pruned = 0;
+    for (const [id, receivedAt] of this.events) {
+      if (receivedAt < beforeMs && this.events.delete(id)) pruned++;
+    }
+    return pruned;
   }
   async saveApp(app: RegisteredApp): Promise<void> {
     this.apps.set(app.id, structuredClone(app));

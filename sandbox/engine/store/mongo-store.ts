@@ -92,6 +92,11 @@ export class MongoStore implements EngineStore {
     if (q.functionId) filter["functionId"] = q.functionId;
     if (q.status) filter["status"] = q.status;
     if (q.activeOnly) filter["active"] = true;
+    if (q.limit) {
+      // the most recent N, listed oldest first like the unlimited answer
+      const recent = await this.runs.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit).toArray();
+      return recent.reverse().map((d) => JSON.parse(d.json) as Run);
+    }
     const docs = await this.runs.find(filter).sort({ createdAt: 1, _id: 1 }).toArray();
     return docs.map((d) => JSON.parse(d.json) as Run);
   }
@@ -111,10 +116,15 @@ export class MongoStore implements EngineStore {
   }
 
   async recordEvent(event: EngineEvent, receivedAt: number): Promise<void> {
-    // replace-upsert rather than insert: the engine checks hasEvent first (intake is serialized),
-    // and the embedded server silently replaced a duplicate _id on insertOne instead of E11000.
+    // replace-upsert rather than insert: an id last seen before the 24h window may still be in the
+    // log (pruning runs now and then), and then this event takes its place.
     const doc: EventDoc = { _id: event.id, name: event.name, receivedAt, json: JSON.stringify(event) };
     await this.events.replaceOne({ _id: event.id }, doc, { upsert: true });
+  }
+
+  async pruneEvents(beforeMs: number): Promise<number> {
+    const result = await this.events.deleteMany({ receivedAt: { $lt: beforeMs } });
+    return result.deletedCount;
   }
 
   async saveApp(app: RegisteredApp): Promise<void> {

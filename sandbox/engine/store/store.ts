@@ -7,6 +7,8 @@ export interface RunQuery {
   functionId?: string;
   status?: RunStatus;
   activeOnly?: boolean;
+  /** Only the most recent `limit` runs (by creation), still listed oldest first. */
+  limit?: number;
 }
 
 export interface KeyQuery {
@@ -25,6 +27,8 @@ export interface EngineStore {
   hasEvent(id: string, sinceMs: number): Promise<boolean>;
   /** Adds (or, after the window, replaces) an event in the event log. */
   recordEvent(event: EngineEvent, receivedAt: number): Promise<void>;
+  /** Drops events received before `beforeMs` (outside the id-idempotency window); how many went. */
+  pruneEvents(beforeMs: number): Promise<number>;
   saveApp(app: RegisteredApp): Promise<void>;
   listApps(): Promise<RegisteredApp[]>;
   getMeta<T>(key: string): Promise<T | undefined>;

@@ -69,4 +69,26 @@ describe("app urls", () => {
     expect(await functionsListed(engine.url, ["late-a", "late-b"])).toBe(true);
     await second.close();
   });
+
+  test("an app restarted with other functions between two polls is re-synced (its introspection changed)", async () => {
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}/api/inngest`;
+    const local = await startLocalEngine({
+      memory: true,
+      quiet: true,
+      appUrls: [appUrl],
+      appSyncIntervalMs: 200,
+    });
+    try {
+      const first = await startAppOn(port, local.url, ["c"]);
+      expect(await functionsListed(local.url, ["late-c"])).toBe(true);
+      // down for far less than one poll interval: the watcher never sees it gone
+      await first.close();
+      const second = await startAppOn(port, local.url, ["c", "d"]);
+      expect(await functionsListed(local.url, ["late-c", "late-d"])).toBe(true);
+      await second.close();
+    } finally {
+      await local.stop();
+    }
+  });
 });

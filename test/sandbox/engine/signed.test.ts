@@ -104,6 +104,17 @@ describe("signed mode", () => {
     expect(apps.apps.map((a) => a.id)).toEqual(["cloudy"]);
   });
 
+  test("registration without the signing key (no Authorization header) is refused", async () => {
+    const res = await fetch(`${engine.url}/fn/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: "http://127.0.0.1:1/api/inngest", appName: "anonymous", functions: [] }),
+    });
+    expect(res.status).toBe(401);
+    const apps = (await (await fetch(`${engine.url}/apps`)).json()) as { apps: { id: string }[] };
+    expect(apps.apps.map((a) => a.id)).toEqual(["cloudy"]);
+  });
+
   test("the event API refuses an unknown event key", async () => {
     const res = await fetch(`${engine.url}/e/wrong-key`, {
       method: "POST",

@@ -60,6 +60,20 @@ describe.each(Object.keys(stores))("%s store", (kind) => {
     expect(await store.getRun("missing")).toBeUndefined();
   });
 
+  test("a limit keeps only the most recent runs, still listed oldest first", async () => {
+    const store = await stores[kind]!();
+    for (const [id, createdAt] of [
+      ["r4", 40],
+      ["r1", 10],
+      ["r3", 30],
+      ["r2", 20],
+    ] as const)
+      await store.saveRun(run(id, { createdAt }));
+    expect((await store.listRuns({ limit: 2 })).map((r) => r.id)).toEqual(["r3", "r4"]);
+    expect((await store.listRuns({ limit: 10 })).map((r) => r.id)).toEqual(["r1", "r2", "r3", "r4"]);
+    expect((await store.listRuns({ limit: 1, functionId: "app-fn" })).map((r) => r.id)).toEqual(["r4"]);
+  });
+
   test("counts runs by idempotency key since a time", async () => {
     const store = await stores[kind]!();
     await store.saveRun(run("a", { createdAt: 5 }));
@@ -85,5 +99,15 @@ describe.each(Object.keys(stores))("%s store", (kind) => {
     await store.setMeta("clock", { offsetMs: 5, lastMs: 7 });
     expect(await store.getMeta("clock")).toEqual({ offsetMs: 5, lastMs: 7 });
     expect(await store.getMeta("nothing")).toBeUndefined();
+  });
+
+  test("pruning drops only events received before the cut-off", async () => {
+    const store = await stores[kind]!();
+    await store.recordEvent({ id: "old", name: "x/y", data: {}, ts: 1 }, 1000);
+    await store.recordEvent({ id: "new", name: "x/y", data: {}, ts: 1 }, 3000);
+    expect(await store.pruneEvents(2000)).toBe(1);
+    expect(await store.hasEvent("old", 0)).toBe(false);
+    expect(await store.hasEvent("new", 0)).toBe(true);
+    expect(await store.pruneEvents(2000)).toBe(0);
   });
 });

@@ -166,11 +166,18 @@ describe("conversations", () => {
   it("accumulates token usage and cost, restarting the daily cost on a new day", async () => {
     const conversation = await newConversation();
     const usage = { inputTokens: 1000, outputTokens: 200, cacheReadTokens: 800 };
-    await t.db.conversations.recordUsage(conversation._id, usage, { costMicroUsd: 1500, day: "2026-11-21" });
-    const day1 = await t.db.conversations.recordUsage(conversation._id, usage, {
-      costMicroUsd: 1500,
-      day: "2026-11-21",
-    });
+    await t.db.conversations.recordUsage(
+      conversation._id,
+      usage,
+      { costMicroUsd: 1500, day: "2026-11-21" },
+      1,
+    );
+    const day1 = await t.db.conversations.recordUsage(
+      conversation._id,
+      usage,
+      { costMicroUsd: 1500, day: "2026-11-21" },
+      2,
+    );
     expect(day1).toMatchObject({
       calls: 2,
       inputTokens: 2000,
@@ -178,29 +185,77 @@ describe("conversations", () => {
       costMicroUsd: 3000,
       dayCostMicroUsd: 3000,
     });
-    const day2 = await t.db.conversations.recordUsage(conversation._id, usage, {
-      costMicroUsd: 700,
-      day: "2026-11-22",
-    });
+    const day2 = await t.db.conversations.recordUsage(
+      conversation._id,
+      usage,
+      { costMicroUsd: 700, day: "2026-11-22" },
+      3,
+    );
     expect(day2).toMatchObject({ calls: 3, costMicroUsd: 3700, day: "2026-11-22", dayCostMicroUsd: 700 });
   });
 
-  it("caps proactive nudges per mode, even when timers race", async () => {
+  it("counts a turn's usage once when the step that records it is retried", async () => {
+    const conversation = await newConversation();
+    const usage = { inputTokens: 1000, outputTokens: 200 };
+    const cost = { costMicroUsd: 1500, day: "2026-11-21" };
+    const first = await t.db.conversations.recordUsage(conversation._id, usage, cost, 4);
+    // The retry (same turn) and a late one for an older turn change nothing.
+    const retried = await t.db.conversations.recordUsage(conversation._id, usage, cost, 4);
+    await t.db.conversations.recordUsage(conversation._id, usage, { ...cost, day: "2026-11-22" }, 3);
+    expect(retried).toEqual(first);
+    const stored = (await t.db.conversations.getById(conversation._id))?.usage;
+    expect(stored).toMatchObject({
+      calls: 1,
+      inputTokens: 1000,
+      costMicroUsd: 1500,
+      day: "2026-11-21",
+      dayCostMicroUsd: 1500,
+    });
+    // The next turn counts.
+    const next = await t.db.conversations.recordUsage(conversation._id, usage, cost, 7);
+    expect(next).toMatchObject({ calls: 2, inputTokens: 2000, dayCostMicroUsd: 3000 });
+  });
+
+  it("caps proactive nudges per mode", async () => {
     const conversation = await newConversation();
     await t.db.conversations.setMode(conversation._id, "greeting", "collecting_data");
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => t.db.conversations.recordNudge(conversation._id, "data_collection", 2)),
-    );
-    expect(results.filter((r) => r.ok)).toHaveLength(2);
-    expect(results.filter((r) => !r.ok)).toEqual(
-      Array(3).fill({ ok: false, reason: "limit_reached", count: 2 }),
-    );
-    // A new mode starts a new count.
-    await t.db.conversations.setMode(conversation._id, "collecting_data", "promos");
-    await t.db.conversations.setMode(conversation._id, "promos", "collecting_data");
-    expect(await t.db.conversations.recordNudge(conversation._id, "data_collection", 2)).toEqual({
+    expect(await t.db.conversations.recordNudge(conversation._id, "data_collection", 2, 1)).toEqual({
       ok: true,
       count: 1,
     });
+    expect(await t.db.conversations.recordNudge(conversation._id, "data_collection", 2, 2)).toEqual({
+      ok: true,
+      count: 2,
+    });
+    expect(await t.db.conversations.recordNudge(conversation._id, "data_collection", 2, 3)).toEqual({
+      ok: false,
+      reason: "limit_reached",
+      count: 2,
+    });
+    // A new mode starts a new count.
+    await t.db.conversations.setMode(conversation._id, "collecting_data", "promos");
+    await t.db.conversations.setMode(conversation._id, "promos", "collecting_data");
+    expect(await t.db.conversations.recordNudge(conversation._id, "data_collection", 2, 1)).toEqual({
+      ok: true,
+      count: 1,
+    });
+  });
+
+  it("counts the same nudge once when its step is retried, even concurrently", async () => {
+    const conversation = await newConversation();
+    await t.db.conversations.setMode(conversation._id, "greeting", "collecting_data");
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.db.conversations.recordNudge(conversation._id, "data_collection", 2, 1),
+      ),
+    );
+    expect(results).toEqual(Array(4).fill({ ok: true, count: 1 }));
+    expect((await t.db.conversations.getById(conversation._id))?.nudges).toEqual({ data_collection: 1 });
+    // So the second nudge is still allowed, and only then the cap is reached.
+    expect(await t.db.conversations.recordNudge(conversation._id, "data_collection", 2, 2)).toEqual({
+      ok: true,
+      count: 2,
+    });
+    expect((await t.db.conversations.getById(conversation._id))?.nudges).toEqual({ data_collection: 2 });
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConversationDoc } from "../../../shared/db/index.js";
+import { clock } from "../../../shared/clock.js";
+import { COLLECTIONS } from "../../../shared/db/collections.js";
+import type { ConversationDoc, MessageDoc } from "../../../shared/db/index.js";
 import type { TestDb } from "./harness.js";
 import { nextPhone, openTestDb } from "./harness.js";
 
@@ -46,6 +48,71 @@ describe("inbound messages", () => {
     expect(first.status).toBe("new");
     expect(second).toEqual({ status: "duplicate", message: first.message });
     expect(await t.db.messages.listUnprocessedInbound(conversation._id)).toHaveLength(1);
+  });
+
+  it("does not touch the conversation on a duplicate delivery (silence timers keep counting)", async () => {
+    const conversation = await newConversation();
+    const wroteAt = Date.parse("2026-11-21T15:00:00.000Z");
+    let now = wroteAt;
+    const restore = clock.use(() => now);
+    try {
+      await t.db.messages.recordInbound(inbound(conversation, "wamid.DUP1", "hola"));
+      const before = await t.db.conversations.getById(conversation._id);
+      expect(before?.lastInboundAt?.getTime()).toBe(wroteAt);
+
+      now = wroteAt + 5 * 60_000; // WhatsApp redelivers it five minutes later
+      const again = await t.db.messages.recordInbound(inbound(conversation, "wamid.DUP1", "hola"));
+      expect(again.status).toBe("duplicate");
+      const after = await t.db.conversations.getById(conversation._id);
+      expect(after?.lastInboundAt?.getTime()).toBe(wroteAt);
+      expect(after?.lastSeq).toBe(before?.lastSeq);
+      expect(after?.updatedAt.getTime()).toBe(before?.updatedAt.getTime());
+    } finally {
+      restore();
+    }
+  });
+
+  it("hands the agent nothing while a message is still waiting for its seq, then everything in order", async () => {
+    const conversation = await newConversation();
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.S1", "hola"));
+    // The state a store interrupted between insert and seq leaves (a crash, or a store in progress).
+    const raw = t.mongo.client.db(t.mongo.dbName).collection<Omit<MessageDoc, "seq">>(COLLECTIONS.messages);
+    await raw.insertOne({
+      _id: "msg_interrupted",
+      accountId: conversation.accountId,
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      direction: "in",
+      kind: "text",
+      text: "me llamo Ana",
+      waMessageId: "wamid.S2",
+      status: "received",
+      forwardPending: true,
+      at: clock.now(),
+    });
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.S3", "vivo en León"));
+
+    // The interrupted message's seq is still to come: answering the others now could move the
+    // watermark past it.
+    expect(await t.db.messages.listUnprocessedInbound(conversation._id)).toEqual([]);
+    // A redelivery does not take over (nor touch the conversation): the first store announces it.
+    const lastSeq = (await t.db.conversations.getById(conversation._id))?.lastSeq;
+    const redelivered = await t.db.messages.recordInbound(inbound(conversation, "wamid.S2", "me llamo Ana"));
+    expect(redelivered.status).toBe("storing");
+    expect((await t.db.conversations.getById(conversation._id))?.lastSeq).toBe(lastSeq);
+
+    // The relay completes it: it gets the next seq, and the agent is handed all three in seq order.
+    const [pending] = (
+      await t.db.messages.listForwardPending(conversation.accountId, clock.now(), 10)
+    ).filter((m) => m._id === "msg_interrupted");
+    const completed = await t.db.messages.assignInboundSeq(pending!);
+    expect(completed.seq).toBe((lastSeq ?? 0) + 1);
+    expect(await t.db.messages.assignInboundSeq(completed)).toEqual(completed);
+    expect((await t.db.messages.listUnprocessedInbound(conversation._id)).map((m) => m.text)).toEqual([
+      "hola",
+      "vivo en León",
+      "me llamo Ana",
+    ]);
   });
 
   it("detects duplicates delivered concurrently", async () => {

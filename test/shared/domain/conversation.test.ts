@@ -60,6 +60,43 @@ describe("collected customer data", () => {
     expect(accepted).toEqual({ city: '{"$gt": ""}' });
   });
 
+  it('re-asks a city, address or name without letters ("12" is not a city)', () => {
+    const { accepted, rejected } = validateCollectedPatch({
+      name: "12345",
+      address: "123 #4",
+      city: "12",
+    });
+    expect(accepted).toEqual({});
+    expect(rejected).toEqual([
+      { field: "name", error: "a name must contain letters" },
+      { field: "address", error: "an address must contain letters" },
+      { field: "city", error: "a city must contain letters" },
+    ]);
+    expect(validateCollectedPatch({ city: "--" }).rejected).toHaveLength(1);
+  });
+
+  it("refuses digits in a name", () => {
+    expect(validateCollectedPatch({ name: "Ana 5512345678" }).rejected).toEqual([
+      { field: "name", error: "a name has no digits" },
+    ]);
+  });
+
+  it("keeps Spanish accents, ñ and real-world punctuation", () => {
+    const { accepted, rejected } = validateCollectedPatch({
+      name: "María José Núñez-O'Brien",
+      address: "Calle 5 de Mayo #12, Col. Centro, C.P. 06000",
+      city: "Ciudad Juárez",
+    });
+    expect(rejected).toEqual([]);
+    expect(accepted).toEqual({
+      name: "María José Núñez-O'Brien",
+      address: "Calle 5 de Mayo #12, Col. Centro, C.P. 06000",
+      city: "Ciudad Juárez",
+    });
+    // Decomposed accents (as some keyboards send them) are stored composed.
+    expect(validateCollectedPatch({ city: "Leo\u0301n" }).accepted).toEqual({ city: "León" });
+  });
+
   it("lists missing fields in asking order", () => {
     expect(missingFields({ city: "León" })).toEqual(["name", "phone", "address"]);
     expect(isDataComplete({ name: "Ana", phone: "+5215550001", address: "Calle 1", city: "León" })).toBe(

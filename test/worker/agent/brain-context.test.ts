@@ -41,6 +41,54 @@ describe("buildBrainContext", () => {
   });
 });
 
+describe("one turn's limits", () => {
+  const conversation = { mode: "collecting_data" as const, collected: {}, processedSeq: 0 };
+  const inbound = (texts: string[]) =>
+    texts.map((text, i) => ({ direction: "in" as const, seq: i + 1, text }));
+
+  it("passes the brain the last 20 new messages, and marks every one handled", () => {
+    const texts = Array.from({ length: 25 }, (_, i) => `mensaje ${i + 1}`);
+    const { context, watermark } = buildBrainContext({
+      conversation,
+      messages: inbound(texts),
+      catalog: defaultCatalogSeed(),
+      historyWindow: 30,
+    });
+    expect(context.newMessages.map((m) => m.text)).toEqual(texts.slice(5));
+    expect(watermark).toBe(25);
+  });
+
+  it("keeps the new messages within 8,000 characters, the latest first", () => {
+    const long = (c: string) => c.repeat(3_000);
+    const { context, watermark } = buildBrainContext({
+      conversation,
+      messages: inbound([long("a"), long("b"), long("c"), "¿me ayudas?"]),
+      catalog: defaultCatalogSeed(),
+      historyWindow: 30,
+    });
+    expect(context.newMessages.map((m) => m.text)).toEqual([long("b"), long("c"), "¿me ayudas?"]);
+    expect(watermark).toBe(4);
+  });
+
+  it("cuts a single huge message to 8,000 characters (new or in the history)", () => {
+    const huge = "ñ".repeat(50_000);
+    const fresh = buildBrainContext({
+      conversation,
+      messages: inbound([huge]),
+      catalog: defaultCatalogSeed(),
+      historyWindow: 30,
+    });
+    expect(fresh.context.newMessages.map((m) => m.text)).toEqual(["ñ".repeat(8_000)]);
+    const later = buildBrainContext({
+      conversation: { ...conversation, processedSeq: 1 },
+      messages: [...inbound([huge]), { direction: "in", seq: 2, text: "hola" }],
+      catalog: defaultCatalogSeed(),
+      historyWindow: 30,
+    });
+    expect(later.context.history.map((m) => m.text.length)).toEqual([8_000]);
+  });
+});
+
 describe("isDailyCostCapReached", () => {
   it("counts only today's spend against the cap", () => {
     expect(isDailyCostCapReached({ day: "2026-01-02", dayCostMicroUsd: 2_000_000 }, 2, "2026-01-02")).toBe(

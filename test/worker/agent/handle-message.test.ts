@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeAnthropic } from "../../../sandbox/anthropic/index.js";
 import { startFakeAnthropic } from "../../../sandbox/anthropic/index.js";
 import { HANDLE_MESSAGE_FUNCTION_ID } from "../../../worker/agent/handle-message.js";
+import { createRulesBrain } from "../../../worker/agent/brain/rules.js";
+import type { Brain } from "../../../worker/agent/brain/types.js";
+import { placeTimeoutOrder } from "../../../worker/timers/promos-timer.js";
 import {
   countingBrain,
   eventsFor,
@@ -20,6 +23,7 @@ let rules: AgentWorker;
 let claude: AgentWorker;
 const brain = countingBrain();
 
+const MINUTE = 60_000;
 const DATA = [
   "me llamo Ana López",
   "mi teléfono es 55 1234 5678",
@@ -101,9 +105,11 @@ describe("handle-message with the rules brain", () => {
     const phone = nextPhone();
     const counting = countingBrain();
     const burstWorker = await h.startAgentWorker("burst", { AGENT_DEBOUNCE: "2s" }, counting);
-    for (const text of ["hola", "me llamo Ana López", "ciudad: CDMX"]) {
+    // 300 ms apart on the engine clock (the debounce's clock), with no real-time sleeps: a loaded
+    // machine cannot stretch the burst past the 2 s quiet period.
+    for (const [i, text] of ["hola", "me llamo Ana López", "ciudad: CDMX"].entries()) {
+      if (i > 0) await h.engine.advance(300, 0);
       await burstWorker.phones.receive({ from: phone, text });
-      await new Promise((resolve) => setTimeout(resolve, 300));
     }
     await h.engine.advance(2_100);
     await h.engine.settle();
@@ -182,6 +188,90 @@ describe("handle-message with the rules brain", () => {
     await rules.say(phone, "¿me pueden llamar?");
     expect(rules.received(phone)).toHaveLength(before);
     expect(await h.db.messages.listUnprocessedInbound(conversation._id)).toEqual([]);
+  });
+});
+
+describe("races with the promos timer", () => {
+  it("tells the customer about the order the timer registered a moment before, not the one proposed", async () => {
+    // The customer confirms the 3-pack while the promos window runs out: the brain is still thinking
+    // when the timer orders the default 1-pack.
+    const race: { duringDecision?: () => Promise<unknown> } = {};
+    const rules = createRulesBrain();
+    const racing: Brain = {
+      kind: "rules",
+      async decide(context) {
+        if (!race.duringDecision) return rules.decide(context);
+        await race.duringDecision();
+        return {
+          replies: [],
+          toolCalls: [{ name: "create_order", input: { items: [{ packId: "COLAGENO-500:3x", qty: 1 }] } }],
+          rejectedToolCalls: [],
+          brain: "rules",
+        };
+      },
+    };
+    const raced = await h.startAgentWorker("raced", {}, racing);
+    const phone = nextPhone();
+    await raced.say(phone, "hola", ...DATA);
+    const offered = await raced.conversation(phone);
+    expect(offered.mode).toBe("promos");
+
+    race.duringDecision = () => placeTimeoutOrder(h.db, offered._id, offered.episode);
+    await raced.say(phone, "quiero la 3, confirmo");
+
+    const orders = await h.db.orders.listByConversation(offered._id);
+    expect(orders.map((o) => [o.source, o.totalMinor])).toEqual([["promos-timeout", 49_900]]);
+    expect(raced.received(phone).at(-1)).toBe(
+      [
+        "Tu pedido ya estaba registrado y está en revisión:",
+        "• 1 × Colágeno hidrolizado con vitamina C (500 g) (1x): $499.00 MXN",
+        "Total: $499.00 MXN",
+        "Nuestro equipo lo revisa y te confirmamos por aquí.",
+      ].join("\n"),
+    );
+    expect(eventsFor(h, "order/created", offered._id).map((e) => e.data)).toEqual([
+      expect.objectContaining({ orderId: orders[0]?._id, source: "promos-timeout" }),
+    ]);
+    expect((await raced.conversation(phone)).mode).toBe("awaiting_approval");
+  });
+});
+
+describe("WhatsApp down for longer than the agent's retries", () => {
+  it("hands the replies to the proactive sender: after reconnecting, each arrives exactly once", async () => {
+    const offline = await h.startAgentWorker("offline", { DATA_COLLECTION_MAX_NUDGES: "0" });
+    const phone = nextPhone();
+    await offline.phones.receive({ from: phone, text: "hola" });
+    offline.phones.simulateDisconnect();
+    // The agent's sending step retries for about 5 minutes (10 s, 20 s, 40 s, 80 s, 160 s);
+    // WhatsApp stays down for 15.
+    for (let minute = 0; minute < 15; minute += 1) await h.engine.advance(MINUTE);
+    expect(offline.received(phone)).toEqual([]);
+    const conversation = await offline.conversation(phone);
+    const [run] = await offline.runs(HANDLE_MESSAGE_FUNCTION_ID, conversation._id);
+    expect(run?.status).toBe("completed");
+    const keys = [0, 1].map((i) => `reply:${conversation._id}:${conversation.processedSeq}:${i}`);
+    expect(
+      eventsFor(h, "whatsapp/message.send-requested", conversation._id).map((e) => e.data.dedupeKey),
+    ).toEqual(keys);
+
+    await offline.phones.simulateReconnect();
+    for (let minute = 0; minute < 6; minute += 1) await h.engine.advance(MINUTE);
+    const replies = [
+      "¡Hola! Gracias por escribirnos.",
+      "Para preparar tu pedido me falta tu nombre, tu teléfono, tu dirección de entrega y tu ciudad. ¿Me lo compartes?",
+    ];
+    // Two independent sends: the order between them is not guaranteed, each one's delivery is.
+    expect([...offline.received(phone)].sort()).toEqual([...replies].sort());
+    expect(
+      offline.phones
+        .outbound(phone)
+        .map((m) => m.dedupeKey)
+        .sort(),
+    ).toEqual(keys);
+
+    // However long the engine keeps running, nothing is sent again.
+    await h.engine.advance(30 * MINUTE);
+    expect(offline.received(phone)).toHaveLength(2);
   });
 });
 

@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { planDecision } from "../../../worker/agent/apply-decision.js";
 import type { BrainContext } from "../../../worker/agent/brain/types.js";
-import { brainUnavailablePlan, costCapPlan, withoutOrder } from "../../../worker/agent/turn-plan.js";
+import {
+  brainUnavailablePlan,
+  costCapPlan,
+  withExistingOrder,
+  withoutOrder,
+} from "../../../worker/agent/turn-plan.js";
 import { seedOffer } from "./support/simulate.js";
 
 const complete = {
@@ -57,5 +62,48 @@ describe("turn plans", () => {
     const plan = costCapPlan(context({ mode: "collecting_data", collected: {} }));
     expect(plan.transitions).toEqual([{ from: "collecting_data", to: "handoff" }]);
     expect(plan.handoff).toEqual({ reason: "cost-cap", summary: expect.any(String) });
+  });
+
+  it("describes the order that was already open, not the one the brain proposed", () => {
+    const plan = planDecision({
+      context: context({ orderDraft: [{ sku: "COLAGENO-500", pack: "3x", qty: 1 }] }),
+      decision: {
+        replies: [],
+        toolCalls: [{ name: "create_order", input: {} }],
+        rejectedToolCalls: [],
+        brain: "rules",
+      },
+    });
+    expect(plan.replies.map((r) => r.text)).toEqual([expect.stringMatching(/Total: \$1,199\.00 MXN/)]);
+    // The promos timer registered the 1-pack a moment before.
+    const standing = withExistingOrder(plan, {
+      source: "promos-timeout",
+      priced: {
+        currency: "MXN",
+        totalMinor: 49_900,
+        lines: [
+          {
+            sku: "COLAGENO-500",
+            name: "Colágeno hidrolizado con vitamina C (500 g)",
+            pack: "1x",
+            units: 1,
+            qty: 1,
+            unitPriceMinor: 49_900,
+            lineTotalMinor: 49_900,
+          },
+        ],
+      },
+    });
+    expect(standing.replies.map((r) => r.text)).toEqual([
+      [
+        "Tu pedido ya estaba registrado y está en revisión:",
+        "• 1 × Colágeno hidrolizado con vitamina C (500 g) (1x): $499.00 MXN",
+        "Total: $499.00 MXN",
+        "Nuestro equipo lo revisa y te confirmamos por aquí.",
+      ].join("\n"),
+    ]);
+    // The same order found again (a retried step): the confirmation stays as it was.
+    const same = withExistingOrder(plan, { source: "agent", priced: plan.createOrder!.priced });
+    expect(same.replies).toEqual(plan.replies);
   });
 });

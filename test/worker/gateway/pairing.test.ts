@@ -86,6 +86,27 @@ describe("/qr", () => {
     expect(await byQuery.text()).toContain("2@abc&#60;def&#62;");
   });
 
+  it("draws the current QR as a scannable SVG image, keeping the text as a fallback", async () => {
+    const transport = new FakeTransport();
+    transport.current = { state: "qr", qr: "2@first-code", since: "2026-03-01T12:00:01.000Z" };
+    const base = await serve(transport);
+    const page = async () => (await fetch(`${base}/qr?token=${TOKEN}`)).text();
+    const imageOf = (html: string) => /<div id="qr-image">(<svg[\s\S]*?<\/svg>)/.exec(html)?.[1];
+
+    const first = await page();
+    const firstImage = imageOf(first);
+    expect(firstImage).toMatch(/^<svg[^>]*viewBox="0 0 \d+ \d+"/);
+    expect(firstImage).toContain("<path");
+    expect(first).toContain('<pre id="qr">2@first-code</pre>');
+
+    // WhatsApp rotates the code: the next refresh draws the new one.
+    transport.current = { state: "qr", qr: "2@second-code", since: "2026-03-01T12:00:21.000Z" };
+    const second = await page();
+    expect(imageOf(second)).toBeDefined();
+    expect(imageOf(second)).not.toBe(firstImage);
+    expect(second).toContain('http-equiv="refresh"');
+  });
+
   it("says so when already paired", async () => {
     const transport = new FakeTransport();
     transport.current = { state: "ready", since: "2026-03-01T12:00:02.000Z" };
@@ -93,6 +114,7 @@ describe("/qr", () => {
     const html = await (await fetch(`${base}/qr?token=${TOKEN}`)).text();
     expect(html).toContain("paired and ready");
     expect(html).not.toContain('<pre id="qr">');
+    expect(html).not.toContain("<svg");
   });
 
   it("cannot be created without a token", () => {

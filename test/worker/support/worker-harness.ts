@@ -120,6 +120,9 @@ export async function startHarness(): Promise<Harness> {
         INNGEST_DEV: "1",
         INNGEST_BASE_URL: engine.url,
         LOG_LEVEL: "silent",
+        // Always open, so proactive sends do not depend on the hour the tests run (quiet-hours tests set theirs).
+        BUSINESS_HOURS: "00:00-24:00",
+        BUSINESS_DAYS: "sun-sat",
         ...env,
       });
       const appId = workerAppId(config);

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_COLLECTION_TIMER_ID } from "../../../worker/timers/data-collection-timer.js";
 import { nextOpening } from "../../../worker/timers/business-hours.js";
+import { placeTimeoutOrder } from "../../../worker/timers/promos-timer.js";
+import type { TimerDb } from "../../../worker/timers/watch.js";
 import {
   eventsFor,
   nextPhone,
@@ -77,8 +79,14 @@ describe("data-collection timer", () => {
     expect(timer?.waitingFor).toBe("whatsapp/message.received");
     const deadline = Date.parse(timer?.until ?? "");
 
-    await advance(deadline - h.engine.nowMs() - 1_000);
-    await worker.say(phone, "¿me esperas un momento?");
+    // Let whatever becomes due before the last minute settle first (earlier tests' timers), so that
+    // nothing slow sits between the final advance and the reply: the engine clock runs in real time.
+    await advance(deadline - h.engine.nowMs() - MINUTE);
+    // Exactly deadline − 1 s in engine time, measured right before the customer writes (no settling).
+    await h.engine.advance(deadline - h.engine.nowMs() - 1_000, 0);
+    await worker.phones.receive({ from: phone, text: "¿me esperas un momento?" });
+    expect((await worker.conversation(phone)).lastInboundAt?.getTime()).toBeLessThan(deadline);
+    await advance(worker.config.agent.debounceMs + 50);
     expect(worker.received(phone).at(-1)).toMatch(/^Para preparar tu pedido me falta/);
     await advance(2_000);
     expect(nudgesTo(worker, phone)).toHaveLength(0);
@@ -147,6 +155,78 @@ describe("promos timer", () => {
     expect(worker.received(phone).at(-1)).toMatch(
       /^Como no alcanzamos a confirmar, registré tu pedido con la opción que elegiste:/,
     );
+  });
+
+  it("announces its move to awaiting_approval when the customer's own order was already open", async () => {
+    const phone = nextPhone();
+    await worker.say(phone, "hola", ...DATA);
+    const offered = await worker.conversation(phone);
+    expect(offered.mode).toBe("promos");
+    // The agent registered the customer's confirmed order at the moment the window ran out, and had
+    // not moved the conversation yet: the timer moves it first and finds that order open.
+    await h.db.orders.createFromConversation({
+      conversationId: offered._id,
+      lines: [{ sku: "COLAGENO-500", pack: "3x", qty: 1 }],
+      source: "agent",
+    });
+    await advance(10 * MINUTE + 1_000);
+
+    const after = await worker.conversation(phone);
+    expect(after.mode).toBe("awaiting_approval");
+    const orders = await h.db.orders.listByConversation(offered._id);
+    expect(orders.map((o) => [o.source, o.totalMinor])).toEqual([["agent", 119_900]]);
+    // Timers, automations and Slack learn the mode changed; the customer gets no timeout message.
+    expect(
+      eventsFor(h, "agent/mode.changed", offered._id)
+        .map((e) => `${e.data.from}>${e.data.to}`)
+        .at(-1),
+    ).toBe("promos>awaiting_approval");
+    expect(worker.phones.outbound(phone).filter((m) => m.dedupeKey.startsWith("promos-timeout:"))).toEqual(
+      [],
+    );
+  });
+
+  it("after a refused order, gives the conversation back to promos only if nobody moved it since", async () => {
+    const refusing = (during: (conversationId: string) => Promise<unknown>): TimerDb => ({
+      ...h.db,
+      orders: {
+        ...h.db.orders,
+        async createFromConversation(input) {
+          await during(input.conversationId);
+          return { status: "rejected", reason: "no_items" };
+        },
+      },
+    });
+
+    const phone = nextPhone();
+    await worker.say(phone, "hola", ...DATA);
+    const offered = await worker.conversation(phone);
+    // Nobody else acted: the conversation goes back to promos.
+    expect(
+      await placeTimeoutOrder(
+        refusing(async () => {}),
+        offered._id,
+        offered.episode,
+      ),
+    ).toEqual({
+      ok: false,
+      reason: "refused",
+    });
+    const back = await worker.conversation(phone);
+    expect([back.mode, back.episode]).toEqual(["promos", offered.episode + 2]);
+
+    // This time a person takes the conversation and hands it back to approval meanwhile: their
+    // move stands.
+    const person = async (id: string) => {
+      await h.db.conversations.setMode(id, "awaiting_approval", "handoff");
+      await h.db.conversations.setMode(id, "handoff", "awaiting_approval");
+    };
+    expect(await placeTimeoutOrder(refusing(person), back._id, back.episode)).toEqual({
+      ok: false,
+      reason: "refused",
+    });
+    const after = await worker.conversation(phone);
+    expect([after.mode, after.episode]).toEqual(["awaiting_approval", back.episode + 3]);
   });
 
   it("is cancelled by the customer's own order", async () => {

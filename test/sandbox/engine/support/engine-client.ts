@@ -1,10 +1,16 @@
 import type { RunView } from "../../../../sandbox/engine/index.js";
 
 // Reads the engine's inspection API the way tools and the sandbox page do.
-export async function listRuns(engineUrl: string, fn?: string, status?: string): Promise<RunView[]> {
+export async function listRuns(
+  engineUrl: string,
+  fn?: string,
+  status?: string,
+  limit?: number,
+): Promise<RunView[]> {
   const q = new URLSearchParams();
   if (fn) q.set("function", fn);
   if (status) q.set("status", status);
+  if (limit !== undefined) q.set("limit", String(limit));
   const res = await fetch(`${engineUrl}/runs?${q.toString()}`);
   const body = (await res.json()) as { runs: RunView[] };
   return body.runs;
@@ -28,11 +34,14 @@ export async function waitForRuns(
   }
 }
 
-export async function advance(engineUrl: string, ms: number): Promise<{ now: string; fired: number }> {
+export async function advance(
+  engineUrl: string,
+  ms: number,
+): Promise<{ now: string; fired: number; settled: boolean }> {
   const res = await fetch(`${engineUrl}/clock/advance`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ms }),
   });
-  return (await res.json()) as { now: string; fired: number };
+  return (await res.json()) as { now: string; fired: number; settled: boolean };
 }

@@ -32,9 +32,9 @@ import {
 
 export { eventually, listRuns, nextPhone } from "../../support/worker-harness.js";
 
-/** Every business hour open, short debounce, no pause before the promos list: fast tests. */
+/** Every business hour open, the shortest debounce Inngest allows, no pause before the promos list. */
 export const FAST_AGENT_ENV: Env = {
-  AGENT_DEBOUNCE: "200ms",
+  AGENT_DEBOUNCE: "1s",
   AGENT_MODE_TRANSITION_DELAY: "0s",
   BUSINESS_HOURS: "00:00-24:00",
   BUSINESS_DAYS: "sun-sat",

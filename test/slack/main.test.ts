@@ -1,0 +1,61 @@
+// The web process (slack/main.ts) as a real process: a bad setting stops it with exit code 1 and one
+// message naming the variable, not a stack trace; a good one serves and stops cleanly on SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("../../", import.meta.url).pathname;
+const tsx = `${root}node_modules/.bin/tsx`;
+
+function runWeb(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(tsx, ["slack/main.ts"], {
+    cwd: root,
+    // A clean environment: only what the test gives (plus PATH/HOME for node itself).
+    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe("slack/main.ts", () => {
+  it("stops on a bad setting with one message naming it, without a stack trace", async () => {
+    const web = runWeb({ NODE_ENV: "development", PORT: "abc" });
+    expect(await web.exited).toBe(1);
+    const output = web.output().trim();
+    expect(output).toContain("PORT");
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).not.toContain("file://");
+    expect(output).not.toMatch(/Error:/);
+  }, 20_000);
+
+  it("serves /healthz and stops cleanly on SIGTERM", async () => {
+    const web = runWeb({ NODE_ENV: "development", LOG_LEVEL: "info", PORT: "0" });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const match = /"port":(\d+)[^\n]*listening/.exec(web.output());
+          if (match) {
+            clearInterval(timer);
+            resolve(Number(match[1]));
+          }
+        }, 50);
+        void web.exited.then(() => {
+          clearInterval(timer);
+          reject(new Error(`web exited early:\n${web.output()}`));
+        });
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      web.child.kill("SIGTERM");
+      expect(await web.exited).toBe(0);
+    } finally {
+      if (web.child.exitCode === null) web.child.kill("SIGKILL");
+    }
+  }, 20_000);
+});
