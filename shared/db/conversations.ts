@@ -115,8 +115,16 @@ export interface ConversationsRepo {
   ): Promise<{ conversation: ConversationDoc; created: boolean }>;
   getById(conversationId: string): Promise<ConversationDoc | null>;
   findByPhone(accountId: string, phone: string): Promise<ConversationDoc | null>;
-  /** Changes the mode only if it is still `from` (atomic) and the transition is allowed. */
-  setMode(conversationId: string, from: ConversationMode, to: ConversationMode): Promise<SetModeResult>;
+  /**
+   * Changes the mode only if it is still `from` (atomic) and the transition is allowed; with
+   * `expectedEpisode`, also only if no other mode change happened since that episode.
+   */
+  setMode(
+    conversationId: string,
+    from: ConversationMode,
+    to: ConversationMode,
+    options?: { expectedEpisode?: number },
+  ): Promise<SetModeResult>;
   /** Opt-out from whatever mode; `changed` is false when already opted out. */
   optOut(conversationId: string): Promise<{ changed: boolean; conversation: ConversationDoc | null }>;
   /** Opt back in, returning to the mode the conversation had before opting out. */
@@ -195,12 +203,13 @@ export function conversationsRepo(db: Db): ConversationsRepo {
     id: string,
     from: ConversationMode,
     to: ConversationMode,
+    expectedEpisode?: number,
   ): Promise<SetModeResult> {
     const now = clock.now();
     const optOutFields =
       to === "opted_out" ? { optedOut: true, optedOutAt: now, modeBeforeOptOut: from } : {};
     const updated = await conversations.findOneAndUpdate(
-      { _id: id, mode: from },
+      { _id: id, mode: from, ...(expectedEpisode === undefined ? {} : { episode: expectedEpisode }) },
       {
         $set: { mode: to, modeChangedAt: now, updatedAt: now, nudges: {}, ...optOutFields },
         $inc: { episode: 1 },
@@ -208,6 +217,7 @@ export function conversationsRepo(db: Db): ConversationsRepo {
       { returnDocument: "after" },
     );
     if (updated) return { ok: true, conversation: updated };
+    // The loser of the race is told what the mode is now (a newer episode in the same mode counts too).
     const latest = await conversations.findOne({ _id: id }, { projection: { mode: 1 } });
     return latest
       ? { ok: false, reason: "mode_changed", current: latest.mode }
@@ -244,12 +254,17 @@ export function conversationsRepo(db: Db): ConversationsRepo {
       });
     },
 
-    async setMode(conversationId, fromRaw, toRaw) {
+    async setMode(conversationId, fromRaw, toRaw, options = {}) {
       const id = parseInput("conversations.setMode", idSchema, conversationId);
       const from = parseInput("conversations.setMode", conversationModeSchema, fromRaw);
       const to = parseInput("conversations.setMode", conversationModeSchema, toRaw);
+      const episode = parseInput(
+        "conversations.setMode",
+        z.number().int().nonnegative().optional(),
+        options.expectedEpisode,
+      );
       if (!canChangeMode(from, to)) return { ok: false, reason: "invalid_transition", from, to };
-      return changeMode(id, from, to);
+      return changeMode(id, from, to, episode);
     },
 
     async optOut(conversationId) {

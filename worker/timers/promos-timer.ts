@@ -85,7 +85,9 @@ export async function placeTimeoutOrder(
     if (conversation.mode !== "promos" || conversation.episode !== episode) {
       return { ok: false, reason: "mode-changed" };
     }
-    const moved = await db.conversations.setMode(conversationId, "promos", "awaiting_approval");
+    const moved = await db.conversations.setMode(conversationId, "promos", "awaiting_approval", {
+      expectedEpisode: episode,
+    });
     if (!moved.ok) return { ok: false, reason: "mode-changed" };
     conversation = moved.conversation;
   }
@@ -129,10 +131,11 @@ export async function placeTimeoutOrder(
  * change: a person or the agent who moved the conversation since is never undone.
  */
 async function undoMoveIfStillLatest(db: TimerDb, conversationId: string, movedEpisode: number) {
-  const current = await db.conversations.getById(conversationId);
-  if (current?.mode !== "awaiting_approval" || current.episode !== movedEpisode) return false;
-  // setMode is conditional on the mode: a change landing after this read makes it a no-op.
-  return (await db.conversations.setMode(conversationId, "awaiting_approval", "promos")).ok;
+  // One conditional write on mode and episode: a change landing since our move makes it a no-op.
+  const undone = await db.conversations.setMode(conversationId, "awaiting_approval", "promos", {
+    expectedEpisode: movedEpisode,
+  });
+  return undone.ok;
 }
 
 export function createPromosTimer(deps: TimerDeps) {

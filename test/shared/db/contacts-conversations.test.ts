@@ -103,6 +103,24 @@ describe("conversations", () => {
     expect((await t.db.conversations.getById(conversation._id))?.episode).toBe(1);
   });
 
+  it("with an expected episode, never undoes a mode change made since that episode", async () => {
+    const conversation = await newConversation();
+    await t.db.conversations.setMode(conversation._id, "greeting", "collecting_data"); // episode 1
+    await t.db.conversations.setMode(conversation._id, "collecting_data", "promos"); // episode 2
+    await t.db.conversations.setMode(conversation._id, "promos", "collecting_data"); // episode 3
+    await t.db.conversations.setMode(conversation._id, "collecting_data", "promos"); // episode 4
+    // Same mode as at episode 2, but another stay in it: a timer of episode 2 must not move it.
+    expect(
+      await t.db.conversations.setMode(conversation._id, "promos", "awaiting_approval", {
+        expectedEpisode: 2,
+      }),
+    ).toEqual({ ok: false, reason: "mode_changed", current: "promos" });
+    const moved = await t.db.conversations.setMode(conversation._id, "promos", "awaiting_approval", {
+      expectedEpisode: 4,
+    });
+    expect(moved).toMatchObject({ ok: true, conversation: { mode: "awaiting_approval", episode: 5 } });
+  });
+
   it("refuses transitions the sales path does not allow", async () => {
     const conversation = await newConversation();
     expect(await t.db.conversations.setMode(conversation._id, "greeting", "awaiting_approval")).toEqual({
