@@ -4,6 +4,7 @@
 // With real credentials in the environment the same code runs against the real services instead.
 import path from "node:path";
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import express from "express";
 import { clock } from "../shared/clock.js";
@@ -22,17 +23,16 @@ import { createSandboxPageRouter } from "./page/router.js";
 const SANDBOX_NOTICE =
   "Sandbox: embedded MongoDB, local Inngest engine and simulated phones are development stand-ins, not production services.";
 
-/** Port of the local engine: the one INNGEST_BASE_URL names when it points at this machine, else 8288. */
-function enginePort(config: Config): number {
-  const url = new URL(config.inngest.baseUrl ?? "http://127.0.0.1:8288");
-  return ["127.0.0.1", "localhost"].includes(url.hostname) && url.port ? Number(url.port) : 8288;
-}
-
 function listen(app: Express, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, "127.0.0.1", () => resolve(server));
     server.on("error", reject);
   });
+}
+
+/** The port a server actually got (the configured one, or a free one for port 0). */
+function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
 }
 
 async function main(): Promise<void> {
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   const mongoUri = config.mongo.uri ?? mongo!.uri;
 
   const engine = await startLocalEngine({
-    port: enginePort(config),
+    port: config.engine.port,
+    host: config.engine.host,
     mongoUri,
     mongoDbName: "inngest_local_engine",
   });
@@ -77,22 +78,21 @@ async function main(): Promise<void> {
   page.use(createPhonesRouter(phones));
   page.use(createSandboxPageRouter({ engineUrl: engine.url }));
 
-  const servers = [
-    await listen(worker.http, config.http.workerPort),
-    await listen(slack.http, config.http.webPort),
-    await listen(page, config.http.sandboxPort),
-  ];
-  for (const side of [config.http.workerPort, config.http.webPort]) {
-    const sync = await engine.syncApp(`http://127.0.0.1:${side}/api/inngest`);
-    if (!sync.ok) throw new Error(`the local engine could not sync the app on port ${side}: ${sync.body}`);
+  const workerServer = await listen(worker.http, config.http.workerPort);
+  const webServer = await listen(slack.http, config.http.webPort);
+  const pageServer = await listen(page, config.http.sandboxPort);
+  const servers = [workerServer, webServer, pageServer];
+  for (const server of [workerServer, webServer]) {
+    const sync = await engine.syncApp(`http://127.0.0.1:${portOf(server)}/api/inngest`);
+    if (!sync.ok) {
+      throw new Error(`the local engine could not sync the app on port ${portOf(server)}: ${sync.body}`);
+    }
   }
   await worker.start();
 
-  console.log(`Sandbox ready: http://127.0.0.1:${config.http.sandboxPort}/`);
+  console.log(`Sandbox ready: http://127.0.0.1:${portOf(pageServer)}/`);
   console.log(`  local Inngest engine ${engine.url} (runs: ${engine.url}/runs)`);
-  console.log(
-    `  worker http://127.0.0.1:${config.http.workerPort}  web http://127.0.0.1:${config.http.webPort}`,
-  );
+  console.log(`  worker http://127.0.0.1:${portOf(workerServer)}  web http://127.0.0.1:${portOf(webServer)}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

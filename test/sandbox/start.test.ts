@@ -1,0 +1,116 @@
+// `npm start` as a person runs it: one process, no accounts, no internet. A customer's "hola" on the
+// simulated phones gets the bot's answer, Ctrl-C stops everything cleanly, and a second start on the
+// same data directory still has the engine's runs (state is on disk, not in memory).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = new URL("../../", import.meta.url).pathname;
+const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-start-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Started {
+  url: string;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+async function startSandbox(): Promise<Started> {
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["sandbox/main.ts"], {
+    cwd: root,
+    // Only what a person would have, plus free ports: every default of the product is in use.
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      HOME: process.env["HOME"] ?? "",
+      SANDBOX_DATA_DIR: dataDir,
+      PORT: "0",
+      WORKER_PORT: "0",
+      SANDBOX_PORT: "0",
+      INNGEST_ENGINE_PORT: "0",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const ready = /Sandbox ready: (http:\/\/\S+?)\/?\s/.exec(output);
+      if (ready?.[1]) {
+        clearInterval(timer);
+        resolve(ready[1]);
+      }
+    }, 50);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`the sandbox exited before it was ready:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGINT");
+      return exited;
+    },
+  };
+}
+
+async function chat(url: string, phone: string): Promise<{ direction: string; text: string }[]> {
+  const res = await fetch(`${url}/sandbox/whatsapp/chats/${encodeURIComponent(phone)}`);
+  return ((await res.json()) as { messages: { direction: string; text: string }[] }).messages;
+}
+
+describe("npm start (the sandbox)", () => {
+  it("answers a customer with no configuration, stops cleanly, and keeps its state across a restart", async () => {
+    const first = await startSandbox();
+    try {
+      expect(first.output()).toMatch(/development stand-ins, not production services/);
+      const phone = "+5215550001";
+      const sent = await fetch(`${first.url}/sandbox/whatsapp/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: phone, text: "hola", name: "Ana" }),
+      });
+      expect(sent.status).toBe(202);
+
+      let messages = await chat(first.url, phone);
+      for (let i = 0; i < 200 && !messages.some((m) => m.direction === "out"); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        messages = await chat(first.url, phone);
+      }
+      expect(messages[0]).toMatchObject({ direction: "in", text: "hola" });
+      expect(
+        messages
+          .filter((m) => m.direction === "out")
+          .map((m) => m.text)
+          .join("\n"),
+      ).toMatch(/Hola/);
+      // The customer's phone number never reaches the log in clear text.
+      expect(first.output()).not.toContain("5215550001");
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+
+    const second = await startSandbox();
+    try {
+      // The run that answered "hola" is still there; if the first stop cut it short, it finishes now.
+      let handled: { functionId: string; status: string }[] = [];
+      for (let i = 0; i < 150; i++) {
+        const res = await fetch(`${second.url}/sandbox/engine/runs`);
+        const { runs } = (await res.json()) as { runs: { functionId: string; status: string }[] };
+        handled = runs.filter((r) => r.functionId === "salesbot-worker-default-handle-message");
+        if (handled.length > 0 && handled.every((r) => r.status === "completed")) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(handled.length).toBeGreaterThan(0);
+      expect(handled.map((r) => r.status)).toEqual(handled.map(() => "completed"));
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  }, 90_000);
+});
