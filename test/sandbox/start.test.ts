@@ -1,13 +1,12 @@
 // `npm start` as a person runs it: one process, no accounts, no internet. A customer's "hola" on the
 // simulated phones gets the bot's answer, Ctrl-C stops everything cleanly, and a second start on the
 // same data directory still has the engine's runs (state is on disk, not in memory).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startEntry } from "../support/entry-process.js";
 
-const root = new URL("../../", import.meta.url).pathname;
 const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -18,44 +17,22 @@ interface Started {
 }
 
 async function startSandbox(): Promise<Started> {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["sandbox/main.ts"], {
-    cwd: root,
-    // Only what a person would have, plus free ports: every default of the product is in use.
-    env: {
-      PATH: process.env["PATH"] ?? "",
-      HOME: process.env["HOME"] ?? "",
-      SANDBOX_DATA_DIR: dataDir,
-      PORT: "0",
-      WORKER_PORT: "0",
-      SANDBOX_PORT: "0",
-      INNGEST_ENGINE_PORT: "0",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  // Only what a person would have, plus free ports: every default of the product is in use.
+  const sandbox = startEntry("sandbox/main.ts", {
+    SANDBOX_DATA_DIR: dataDir,
+    PORT: "0",
+    WORKER_PORT: "0",
+    SANDBOX_PORT: "0",
+    INNGEST_ENGINE_PORT: "0",
+    LOG_LEVEL: "warn",
   });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const ready = /Sandbox ready: (http:\/\/\S+?)\/?\s/.exec(output);
-      if (ready?.[1]) {
-        clearInterval(timer);
-        resolve(ready[1]);
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`the sandbox exited before it was ready:\n${output}`));
-    });
-  });
+  const [, url] = await sandbox.waitFor(/Sandbox ready: (http:\/\/\S+?)\/?\s/);
   return {
-    url,
-    output: () => output,
+    url: url!,
+    output: sandbox.output,
     stop: async () => {
-      child.kill("SIGINT");
-      return exited;
+      sandbox.child.kill("SIGINT");
+      return sandbox.exited;
     },
   };
 }

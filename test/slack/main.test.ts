@@ -1,28 +1,9 @@
 // The web process (slack/main.ts) as a real process: a bad setting stops it with exit code 1 and one
 // message naming the variable, not a stack trace; a good one serves and stops cleanly on SIGTERM.
-import { spawn, type ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { startEntry } from "../support/entry-process.js";
 
-const root = new URL("../../", import.meta.url).pathname;
-const tsx = `${root}node_modules/.bin/tsx`;
-
-function runWeb(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(tsx, ["slack/main.ts"], {
-    cwd: root,
-    // A clean environment: only what the test gives (plus PATH/HOME for node itself).
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const runWeb = (env: Record<string, string>) => startEntry("slack/main.ts", env);
 
 describe("slack/main.ts", () => {
   it("stops on a bad setting with one message naming it, without a stack trace", async () => {

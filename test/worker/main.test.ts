@@ -2,51 +2,17 @@
 // refuses to start without MONGODB_URI or with the simulated phones, serves /healthz (503 until
 // WhatsApp is ready) and exits cleanly on SIGTERM; sandbox/worker-main.ts runs the same worker with
 // the simulated phones and their HTTP API.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEntry, type EntryProcess } from "../support/entry-process.js";
 import { startTestMongo, type TestMongo } from "../support/mongo.js";
 
-const root = new URL("../../", import.meta.url).pathname;
-const tsx = `${root}node_modules/.bin/tsx`;
-
-interface RunningEntry {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(entry: string, env: Record<string, string>): RunningEntry {
-  const child = spawn(tsx, [entry], {
-    cwd: root,
-    // A clean environment: only what the test gives (plus PATH/HOME for node itself).
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
 /** The port from the "worker listening" log line. */
-function listeningPort(entry: RunningEntry): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /"port":(\d+)[^\n]*worker listening/.exec(entry.output());
-      if (match) {
-        clearInterval(timer);
-        resolve(Number(match[1]));
-      }
-    }, 50);
-    void entry.exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`process exited early:\n${entry.output()}`));
-    });
-  });
+async function listeningPort(entry: EntryProcess): Promise<number> {
+  const match = await entry.waitFor(/"port":(\d+)[^\n]*worker listening/);
+  return Number(match[1]);
 }
 
 let mongo: TestMongo;
@@ -74,13 +40,13 @@ function serverEnv(): Record<string, string> {
 
 describe("worker/main.ts (production worker)", () => {
   it("fails with a clear message when MONGODB_URI is not set", async () => {
-    const worker = run("worker/main.ts", { NODE_ENV: "development", LOG_LEVEL: "silent" });
+    const worker = startEntry("worker/main.ts", { NODE_ENV: "development", LOG_LEVEL: "silent" });
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toMatch(/MONGODB_URI is required/);
   });
 
   it("refuses the simulated phones and says where they run, without a stack trace", async () => {
-    const worker = run("worker/main.ts", { ...serverEnv(), WHATSAPP_TRANSPORT: "sandbox" });
+    const worker = startEntry("worker/main.ts", { ...serverEnv(), WHATSAPP_TRANSPORT: "sandbox" });
     expect(await worker.exited).toBe(1);
     const output = worker.output();
     expect(output).toMatch(/WHATSAPP_TRANSPORT=sandbox/);
@@ -91,7 +57,7 @@ describe("worker/main.ts (production worker)", () => {
   });
 
   it("serves /healthz (503 until WhatsApp is ready) and stops cleanly on SIGTERM", async () => {
-    const worker = run("worker/main.ts", {
+    const worker = startEntry("worker/main.ts", {
       ...serverEnv(),
       WHATSAPP_TRANSPORT: "wwebjs",
       WHATSAPP_AUTH_DIR: authDir,
@@ -120,7 +86,7 @@ describe("worker/main.ts (production worker)", () => {
 
 describe("sandbox/worker-main.ts (worker with simulated phones)", () => {
   it("serves /healthz and the simulated phones, and stops cleanly on SIGTERM", async () => {
-    const worker = run("sandbox/worker-main.ts", {
+    const worker = startEntry("sandbox/worker-main.ts", {
       ...serverEnv(),
       NODE_ENV: "development",
       WHATSAPP_TRANSPORT: "sandbox",

@@ -87,14 +87,16 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
   const state = transport.status().state;
   if (state !== "ready") throw new TransportNotReadyError(state);
 
-  let reservation = await db.messages.reserveOutbound({
-    accountId: request.accountId,
-    conversationId: request.conversationId,
-    contactId: request.contactId ?? conversation.contactId,
-    dedupeKey: request.dedupeKey,
-    text: request.text,
-    origin: request.origin,
-  });
+  const reserve = () =>
+    db.messages.reserveOutbound({
+      accountId: request.accountId,
+      conversationId: request.conversationId,
+      contactId: request.contactId ?? conversation.contactId,
+      dedupeKey: request.dedupeKey,
+      text: request.text,
+      origin: request.origin,
+    });
+  let reservation = await reserve();
   if (reservation.outcome === "already_sent") return alreadySent(reservation.message);
   if (reservation.outcome === "in_flight") {
     const startedMs = (reservation.message.lastAttemptAt ?? reservation.message.at).getTime();
@@ -104,14 +106,7 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
     // The attempt that reserved it died with the result unknown: take it over (atomically).
     logger.warn({ ...log, dedupeKey: request.dedupeKey }, "taking over a send whose attempt never finished");
     await db.messages.markFailed(reservation.message._id, "attempt abandoned (result unknown)");
-    reservation = await db.messages.reserveOutbound({
-      accountId: request.accountId,
-      conversationId: request.conversationId,
-      contactId: request.contactId ?? conversation.contactId,
-      dedupeKey: request.dedupeKey,
-      text: request.text,
-      origin: request.origin,
-    });
+    reservation = await reserve();
     if (reservation.outcome === "already_sent") return alreadySent(reservation.message);
     if (reservation.outcome === "in_flight") {
       throw new SendInFlightError(`message ${request.dedupeKey} was taken over by another attempt`);
