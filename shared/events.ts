@@ -8,6 +8,7 @@
 import { EventType, eventType } from "inngest";
 import type { StandardSchemaV1 } from "inngest";
 import { z } from "zod";
+import { accountIdSchema } from "./domain/account-id.js";
 import { CONVERSATION_MODES, type ConversationMode } from "./domain/conversation.js";
 import { MESSAGE_KINDS } from "./domain/message-kinds.js";
 import { e164Schema } from "./domain/phone.js";
@@ -15,8 +16,6 @@ import { e164Schema } from "./domain/phone.js";
 // ---- shared field schemas ----
 
 const id = z.string().min(1).max(200);
-/** WhatsApp account id (config WHATSAPP_ACCOUNT_ID). */
-export const accountIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
 const isoTime = z.iso.datetime({ offset: true });
 
 export const conversationModes = CONVERSATION_MODES;

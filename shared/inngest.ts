@@ -4,6 +4,7 @@
 import { Inngest } from "inngest";
 import type { Logger } from "inngest";
 import type { Config } from "./config.js";
+import { isAccountId } from "./domain/account-id.js";
 
 export interface InngestClientOptions {
   /** App id, from workerAppId(config) or slackAppId(config). */
@@ -30,7 +31,7 @@ export function slackAppId(config: Pick<Config, "inngest">): string {
  * Account ids are validated ([a-z0-9-]) so the quoted literal is safe in CEL.
  */
 export function accountCondition(accountId: string): string {
-  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(accountId)) throw new RangeError("invalid WhatsApp account id");
+  if (!isAccountId(accountId)) throw new RangeError("invalid WhatsApp account id");
   return `event.data.accountId == '${accountId}'`;
 }
 

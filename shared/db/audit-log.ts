@@ -6,10 +6,10 @@ import { z } from "zod";
 import { clock } from "../clock.js";
 import type { Actor } from "../domain/actor.js";
 import { actorSchema } from "../domain/actor.js";
-import { accountIdSchema } from "./accounts.js";
+import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
-import { newId } from "./ids.js";
+import { newOrderedId } from "./ids.js";
 import { parseInput } from "./validate.js";
 
 export const AUDIT_SUBJECT_TYPES = [
@@ -39,8 +39,9 @@ export interface AuditEntryDoc {
 export const auditIndexes: CollectionIndexes = {
   collection: COLLECTIONS.auditLog,
   indexes: [
-    { name: "subject_at", key: { "subject.type": 1, "subject.id": 1, at: -1 } },
-    { name: "at", key: { at: -1 } },
+    // `_id` breaks ties between entries of the same millisecond (ids sort in the order they were made).
+    { name: "subject_at_id", key: { "subject.type": 1, "subject.id": 1, at: -1, _id: -1 } },
+    { name: "at_id", key: { at: -1, _id: -1 } },
   ],
 };
 
@@ -76,7 +77,7 @@ export function auditRepo(db: Db): AuditRepo {
   return {
     async record(raw) {
       const input = parseInput("audit.record", recordSchema, raw);
-      const entry: AuditEntryDoc = { _id: newId("au"), at: clock.now(), ...input };
+      const entry: AuditEntryDoc = { _id: newOrderedId("au"), at: clock.now(), ...input };
       await audit.insertOne(entry);
       return entry;
     },
@@ -89,7 +90,7 @@ export function auditRepo(db: Db): AuditRepo {
       );
       return audit
         .find({ "subject.type": subject.type, "subject.id": subject.id })
-        .sort({ at: -1 })
+        .sort({ at: -1, _id: -1 })
         .limit(parseInput("audit.listForSubject", limitSchema, limit))
         .toArray();
     },
@@ -97,7 +98,7 @@ export function auditRepo(db: Db): AuditRepo {
     async listRecent(limit = 50) {
       return audit
         .find({})
-        .sort({ at: -1 })
+        .sort({ at: -1, _id: -1 })
         .limit(parseInput("audit.listRecent", limitSchema, limit))
         .toArray();
     },

@@ -11,7 +11,7 @@ import {
   automationNameSchema,
   eventNameSchema,
 } from "../domain/automations.js";
-import { accountIdSchema } from "./accounts.js";
+import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
 import { isDuplicateKeyError } from "./errors.js";

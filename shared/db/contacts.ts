@@ -7,7 +7,7 @@ import type { Collection, Db } from "mongodb";
 import { z } from "zod";
 import { clock } from "../clock.js";
 import { e164Schema } from "../domain/conversation.js";
-import { accountIdSchema } from "./accounts.js";
+import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
 import { isDuplicateKeyError } from "./errors.js";

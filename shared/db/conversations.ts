@@ -13,7 +13,7 @@ import {
 } from "../domain/conversation.js";
 import type { OrderSelectionLine } from "../domain/pricing.js";
 import { orderSelectionSchema } from "../domain/pricing.js";
-import { accountIdSchema } from "./accounts.js";
+import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
 import { isDuplicateKeyError } from "./errors.js";

@@ -10,6 +10,18 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBytes(12).toString("base64url")}`;
 }
 
+let lastTick = 0;
+
+/**
+ * An id that sorts after every id this process made before it (a fixed-width base-36 tick, then
+ * randomness): the tiebreak that keeps entries written in the same millisecond in the order they were
+ * written. The tick is the system time in ms, moved on by one when it has not advanced.
+ */
+export function newOrderedId(prefix: IdPrefix): string {
+  lastTick = Math.max(Date.now(), lastTick + 1);
+  return `${prefix}_${lastTick.toString(36).padStart(9, "0")}${randomBytes(8).toString("base64url")}`;
+}
+
 export function newOrderId(): string {
   return formatOrderId(randomBytes(8));
 }

@@ -10,7 +10,7 @@
 import type { Collection, Db } from "mongodb";
 import { z } from "zod";
 import { clock } from "../clock.js";
-import { accountIdSchema } from "./accounts.js";
+import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
 import type { ConversationsRepo } from "./conversations.js";

@@ -175,17 +175,24 @@ describe("automation executions", () => {
 
 describe("audit log and dedupe keys", () => {
   it("records who did what to which subject, newest first", async () => {
-    await t.db.audit.record({
-      actor: admin,
-      action: "automation.enabled",
-      subject: { type: "automation", id: "welcome" },
-      details: { previous: false },
-    });
-    await t.db.audit.record({
-      actor: other,
-      action: "automation.disabled",
-      subject: { type: "automation", id: "welcome" },
-    });
+    // Both in the same millisecond, as fast successive decisions often are: the order must still hold.
+    const now = Date.now();
+    const restore = clock.use(() => now);
+    try {
+      await t.db.audit.record({
+        actor: admin,
+        action: "automation.enabled",
+        subject: { type: "automation", id: "welcome" },
+        details: { previous: false },
+      });
+      await t.db.audit.record({
+        actor: other,
+        action: "automation.disabled",
+        subject: { type: "automation", id: "welcome" },
+      });
+    } finally {
+      restore();
+    }
     const entries = await t.db.audit.listForSubject("automation", "welcome");
     expect(entries.map((e) => [e.action, e.actor])).toEqual([
       ["automation.disabled", other],
