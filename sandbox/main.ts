@@ -3,13 +3,11 @@
 // worker side with simulated phones, the Slack side, and the sandbox page, then prints its URL.
 // With real credentials in the environment the same code runs against the real services instead.
 import path from "node:path";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Express } from "express";
 import express from "express";
 import { clock } from "../shared/clock.js";
 import { loadConfig, type Config } from "../shared/config.js";
 import { connectDb } from "../shared/db/index.js";
+import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
@@ -20,20 +18,11 @@ import { startEmbeddedMongo } from "./mongo/index.js";
 import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
 import { createSandboxPageRouter } from "./page/router.js";
 
+/** The sandbox serves this machine only: it has no authentication. */
+const LOCALHOST = "127.0.0.1";
+
 const SANDBOX_NOTICE =
   "Sandbox: embedded MongoDB, local Inngest engine and simulated phones are development stand-ins, not production services.";
-
-function listen(app: Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, "127.0.0.1", () => resolve(server));
-    server.on("error", reject);
-  });
-}
-
-/** The port a server actually got (the configured one, or a free one for port 0). */
-function portOf(server: Server): number {
-  return (server.address() as AddressInfo).port;
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -78,9 +67,9 @@ async function main(): Promise<void> {
   page.use(createPhonesRouter(phones));
   page.use(createSandboxPageRouter({ engineUrl: engine.url }));
 
-  const workerServer = await listen(worker.http, config.http.workerPort);
-  const webServer = await listen(slack.http, config.http.webPort);
-  const pageServer = await listen(page, config.http.sandboxPort);
+  const workerServer = await listen(worker.http, config.http.workerPort, LOCALHOST);
+  const webServer = await listen(slack.http, config.http.webPort, LOCALHOST);
+  const pageServer = await listen(page, config.http.sandboxPort, LOCALHOST);
   const servers = [workerServer, webServer, pageServer];
   for (const server of [workerServer, webServer]) {
     const sync = await engine.syncApp(`http://127.0.0.1:${portOf(server)}/api/inngest`);
@@ -94,25 +83,16 @@ async function main(): Promise<void> {
   console.log(`  local Inngest engine ${engine.url} (runs: ${engine.url}/runs)`);
   console.log(`  worker http://127.0.0.1:${portOf(workerServer)}  web http://127.0.0.1:${portOf(webServer)}`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "sandbox shutting down");
-    setTimeout(() => process.exit(1), 15_000).unref();
+  onShutdownSignal(logger, async () => {
     await worker.stop();
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    // Whatever is still calling (the engine in this process, a browser) is cut off rather than waited
+    // for: the engine keeps its runs and retries an interrupted step when it starts again.
+    for (const server of servers) await closeServer(server, { abortOpen: true });
     restoreClock();
     await engine.stop();
     await db.close();
     await mongo?.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -4,9 +4,9 @@
 import express from "express";
 import type { Express } from "express";
 import { App, ExpressReceiver } from "@slack/bolt";
-import { serve } from "inngest/express";
 import type { InngestFunction } from "inngest";
 import type { Config } from "../shared/config.js";
+import { mountInngest } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 
 export interface SlackSideDeps {
@@ -26,16 +26,7 @@ export function createSlackSide({ config, inngest, functions }: SlackSideDeps): 
   http.get("/healthz", (_req, res) => {
     res.json({ ok: true, slack: config.slack.signingSecret ? "configured" : "not-configured" });
   });
-  // The executor's requests carry the whole step memo: the default 100kb body limit is too small.
-  http.use(
-    "/api/inngest",
-    express.json({ limit: "10mb" }),
-    serve({
-      client: inngest,
-      functions,
-      ...(config.inngest.serveOrigin ? { serveOrigin: config.inngest.serveOrigin } : {}),
-    }),
-  );
+  mountInngest(http, { client: inngest, functions, serveOrigin: config.inngest.serveOrigin });
 
   const { botToken, signingSecret } = config.slack;
   if (!botToken || !signingSecret) {

@@ -5,9 +5,9 @@
 import express from "express";
 import type { Express } from "express";
 import type { InngestFunction } from "inngest";
-import { serve } from "inngest/express";
 import type { Config } from "../shared/config.js";
 import type { DbHandle } from "../shared/db/index.js";
+import { mountInngest } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 import { createWorkerFunctions, type AgentOptions } from "./functions.js";
 import type { EventPublisher } from "./gateway/event-publisher.js";
@@ -81,16 +81,7 @@ export function createWorkerApp(deps: WorkerDeps): WorkerApp {
 
   const http = express();
   http.disable("x-powered-by");
-  // The executor's requests carry the whole step memo: the default 100kb body limit is too small.
-  http.use(
-    "/api/inngest",
-    express.json({ limit: "10mb" }),
-    serve({
-      client: inngest,
-      functions,
-      ...(config.inngest.serveOrigin ? { serveOrigin: config.inngest.serveOrigin } : {}),
-    }),
-  );
+  mountInngest(http, { client: inngest, functions, serveOrigin: config.inngest.serveOrigin });
   if (config.whatsapp.adminToken) {
     http.use(createPairingRouter({ transport, adminToken: config.whatsapp.adminToken }));
   } else {

@@ -4,10 +4,10 @@
 // client is destroyed, never logged out), then the server and the database close.
 // Used by worker/main.ts (whatsapp-web.js) and by sandbox/worker-main.ts (simulated phones), so
 // that nothing here knows about sandbox code.
-import type { Server } from "node:http";
 import type { Router } from "express";
 import { redactConfig, type Config } from "../shared/config.js";
 import { connectDb } from "../shared/db/index.js";
+import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
 import { createInngestClient, workerAppId } from "../shared/inngest.js";
 import type { Logger } from "../shared/logger.js";
 import { createWorkerApp } from "./app.js";
@@ -45,36 +45,16 @@ export async function runStandaloneWorker(options: StandaloneWorkerOptions): Pro
   const worker = createWorkerApp({ config, db, transport, inngest, logger });
   if (options.routes) worker.http.use(options.routes);
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = worker.http.listen(config.http.workerPort, () => resolve(s));
-    s.on("error", reject);
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.http.workerPort;
-  logger.info({ port, appId: workerAppId(config), config: redactConfig(config) }, "worker listening");
+  const server = await listen(worker.http, config.http.workerPort);
+  logger.info(
+    { port: portOf(server), appId: workerAppId(config), config: redactConfig(config) },
+    "worker listening",
+  );
   await worker.start();
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    setTimeout(() => process.exit(1), 30_000).unref();
-    void (async () => {
-      try {
-        await worker.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await db.close();
-        process.exit(0);
-      } catch (error) {
-        logger.error({ error: String(error) }, "shutdown failed");
-        process.exit(1);
-      }
-    })();
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  onShutdownSignal(logger, async () => {
+    await worker.stop();
+    await closeServer(server);
+    await db.close();
+  });
 }

@@ -1,0 +1,5 @@
+// What the composition roots need to serve HTTP: binding and closing servers, stopping on a signal,
+// and the Inngest endpoint.
+export { closeServer, listen, portOf, type CloseOptions } from "./listen.js";
+export { onShutdownSignal, SHUTDOWN_GRACE_MS, type ShutdownLogger } from "./shutdown.js";
+export { INNGEST_PATH, mountInngest, type InngestMount } from "./inngest-endpoint.js";
