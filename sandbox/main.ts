@@ -5,7 +5,7 @@
 import path from "node:path";
 import express from "express";
 import { clock } from "../shared/clock.js";
-import { loadConfig, type Config } from "../shared/config.js";
+import { loadConfig, type Config } from "../shared/config/index.js";
 import { connectDb } from "../shared/db/index.js";
 import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";

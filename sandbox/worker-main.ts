@@ -3,7 +3,7 @@
 // HTTP API (/sandbox/whatsapp/...) on the worker's port. Needs MONGODB_URI and an engine (INNGEST_*);
 // `npm start` runs everything, embedded database and local engine included, in one process.
 //   npx tsx sandbox/worker-main.ts
-import { loadConfig } from "../shared/config.js";
+import { loadConfig } from "../shared/config/index.js";
 import { createLogger } from "../shared/logger.js";
 import { requireMongoUri, runStandaloneWorker } from "../worker/standalone.js";
 import { createPhonesRouter, SandboxPhones } from "./phones/index.js";

@@ -3,7 +3,7 @@
 // Each side is its own Inngest app: one worker app per WhatsApp account, one Slack app.
 import { Inngest } from "inngest";
 import type { Logger } from "inngest";
-import type { Config } from "./config.js";
+import type { Config } from "./config/index.js";
 import { isAccountId } from "./domain/account-id.js";
 
 export interface InngestClientOptions {

@@ -2,40 +2,31 @@
 // ("+52*******01") wherever they appear as a field and wherever they appear inside a message string.
 import { pino } from "pino";
 import type { DestinationStream, Logger } from "pino";
-import type { Config } from "./config.js";
+import { REDACTED, secretConfigFields, secretSettings, type Config } from "./config/index.js";
 
 export type { Logger };
 
 /** Field names whose values are phone numbers or WhatsApp ids: masked, not removed, so logs stay useful. */
 const PHONE_KEYS = ["phone", "to", "from", "jid", "chatId", "author", "wid"];
-/** Field names whose values are secrets or credentials: replaced entirely. */
+/**
+ * Field names whose values are secrets or credentials: replaced entirely. The settings table's secrets
+ * (by variable name and by Config field name), plus credentials that are no setting (HTTP headers, ...).
+ */
 const SECRET_KEYS = [
-  "token",
-  "botToken",
-  "adminToken",
-  "accessToken",
-  "apiKey",
-  "eventKey",
-  "signingKey",
-  "signingKeyFallback",
-  "signingSecret",
-  "secret",
-  "password",
-  "authorization",
-  "Authorization",
-  "cookie",
-  "uri",
-  "mongoUri",
-  "x-inngest-signature",
-  "x-slack-signature",
-  "ANTHROPIC_API_KEY",
-  "INNGEST_EVENT_KEY",
-  "INNGEST_SIGNING_KEY",
-  "INNGEST_SIGNING_KEY_FALLBACK",
-  "SLACK_BOT_TOKEN",
-  "SLACK_SIGNING_SECRET",
-  "WHATSAPP_ADMIN_TOKEN",
-  "MONGODB_URI",
+  ...new Set([
+    ...secretSettings,
+    ...secretConfigFields,
+    "token",
+    "accessToken",
+    "secret",
+    "password",
+    "authorization",
+    "Authorization",
+    "cookie",
+    "mongoUri",
+    "x-inngest-signature",
+    "x-slack-signature",
+  ]),
 ];
 
 /** Paths for keys at the top level and up to three levels deep (pino's redaction needs explicit depths). */
@@ -49,7 +40,7 @@ function atAnyDepth(keys: readonly string[]): string[] {
   return paths;
 }
 
-export const REDACTED = "[redacted]";
+export { REDACTED };
 
 const PHONE_PATHS = new Set(atAnyDepth(PHONE_KEYS));
 

@@ -5,7 +5,7 @@ import express from "express";
 import type { Express } from "express";
 import { App, ExpressReceiver } from "@slack/bolt";
 import type { InngestFunction } from "inngest";
-import type { Config } from "../shared/config.js";
+import type { Config } from "../shared/config/index.js";
 import { mountInngest } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 

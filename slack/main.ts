@@ -1,6 +1,6 @@
 // Composition root of the `web` process (Procfile): the Slack side. A bad configuration (or a port
 // already in use) stops it with one message and exit code 1, never a stack trace.
-import { loadConfig, redactConfig } from "../shared/config.js";
+import { loadConfig, redactConfig } from "../shared/config/index.js";
 import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
 import { createInngestClient, slackAppId } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";

@@ -2,7 +2,7 @@
 // createWorkerFunctions; test/shared/inngest-catalogue.test.ts checks the `functions` list against
 // the event catalogue.
 import type { InngestFunction } from "inngest";
-import { loadConfig, type Config } from "../shared/config.js";
+import { loadConfig, type Config } from "../shared/config/index.js";
 import type { DbHandle } from "../shared/db/index.js";
 import { createInngestClient, workerAppId } from "../shared/inngest.js";
 import { createAgentFunctions } from "./agent/index.js";

@@ -2,7 +2,7 @@
 // Reads config, builds the WhatsApp transport and runs the worker (worker/standalone.ts: MongoDB,
 // /api/inngest, /healthz, the QR page, clean shutdown). Production code only: the simulated phones
 // (WHATSAPP_TRANSPORT=sandbox) run from `npm start` or sandbox/worker-main.ts, never from here.
-import { loadConfig, type Config } from "../shared/config.js";
+import { loadConfig, type Config } from "../shared/config/index.js";
 import { createLogger } from "../shared/logger.js";
 import { createWwebjsTransport } from "./gateway/wwebjs/index.js";
 import { requireMongoUri, runStandaloneWorker } from "./standalone.js";

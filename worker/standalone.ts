@@ -5,7 +5,7 @@
 // Used by worker/main.ts (whatsapp-web.js) and by sandbox/worker-main.ts (simulated phones), so
 // that nothing here knows about sandbox code.
 import type { Router } from "express";
-import { redactConfig, type Config } from "../shared/config.js";
+import { redactConfig, type Config } from "../shared/config/index.js";
 import { connectDb } from "../shared/db/index.js";
 import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
 import { createInngestClient, workerAppId } from "../shared/inngest.js";

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../shared/config.js";
+import { ConfigError, loadConfig } from "../../shared/config/index.js";
 import { USAGE, parseCliArgs } from "./cli-args.js";
 import type { CliOptions } from "./cli-args.js";
 import { startLocalEngine } from "./index.js";

@@ -10,7 +10,7 @@ export const skuSchema = z
 export const packCodeSchema = z.string().regex(/^[1-9]\d?x$/, 'pack code like "1x", "2x", "3x"');
 export type PackCode = z.infer<typeof packCodeSchema>;
 
-/** The pack offered when the customer does not choose (seed 000: default pack 1x). */
+/** The pack a customer gets when they do not choose one. */
 export const DEFAULT_PACK: PackCode = "1x";
 
 export const packSchema = z

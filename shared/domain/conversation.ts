@@ -1,4 +1,4 @@
-// Conversation modes (issue 5) and the customer data the agent collects.
+// Conversation modes and the customer data the agent collects.
 //
 //   greeting ─▶ collecting_data ─▶ promos ─▶ awaiting_approval ─▶ closed
 //   any bot mode ─▶ handoff (a human took over) ─▶ back to a bot mode

@@ -12,7 +12,7 @@ import {
   renderEnvExample,
   secretSettings,
   settings,
-} from "../../shared/config.js";
+} from "../../shared/config/index.js";
 
 const CLOUD_KEYS = {
   INNGEST_EVENT_KEY: "event-key-123",

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { eventType } from "inngest";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadConfig } from "../../shared/config.js";
+import { loadConfig } from "../../shared/config/index.js";
 import {
   agentModeChanged,
   agentPromosOffered,

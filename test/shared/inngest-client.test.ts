@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/config.js";
+import { loadConfig } from "../../shared/config/index.js";
 import { orderDecided } from "../../shared/events.js";
 import {
   accountCondition,

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/config.js";
+import { loadConfig } from "../../shared/config/index.js";
 import { createInngestClient, slackAppId } from "../../shared/inngest.js";
 import { createSlackSide } from "../../slack/app.js";
 

@@ -22,7 +22,7 @@
 // - In handoff or opted_out the agent is silent; the messages only move the watermark.
 import { RetryAfterError } from "inngest";
 import { clock } from "../../shared/clock.js";
-import type { Config } from "../../shared/config.js";
+import type { Config } from "../../shared/config/index.js";
 import { formatDuration } from "../../shared/duration.js";
 import type { DbHandle, OrderSource } from "../../shared/db/index.js";
 import {

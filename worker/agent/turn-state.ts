@@ -2,7 +2,7 @@
 // is only the last message of a burst, so the turn is built from every inbound message above the
 // watermark, whatever event started the run. JSON-safe: it is a step's memoized output.
 import { clock } from "../../shared/clock.js";
-import type { Config } from "../../shared/config.js";
+import type { Config } from "../../shared/config/index.js";
 import type { DbHandle } from "../../shared/db/index.js";
 import { isBotSilent } from "../../shared/domain/conversation.js";
 import type { ConversationMode } from "../../shared/domain/conversation.js";

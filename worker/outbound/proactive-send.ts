@@ -5,7 +5,7 @@
 // not ready, drops (and audits) sends to opted-out contacts, and sends through sendOnce so a
 // retried step never sends twice.
 import { clock } from "../../shared/clock.js";
-import type { Config } from "../../shared/config.js";
+import type { Config } from "../../shared/config/index.js";
 import { whatsappMessageSendRequested, whatsappMessageSent } from "../../shared/events.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
 import { nextOpening, type BusinessSchedule } from "../timers/business-hours.js";

@@ -11,7 +11,7 @@
 //   a dedupe key per conversation + episode + nudge number: a retry never sends twice.
 // - Outside business hours the nudge sleeps until the next opening and checks again first.
 import { clock } from "../../shared/clock.js";
-import type { Config } from "../../shared/config.js";
+import type { Config } from "../../shared/config/index.js";
 import { missingFields } from "../../shared/domain/conversation.js";
 import {
   agentModeChanged,

@@ -1,6 +1,6 @@
 // What the timers read from MongoDB before waiting and after every wait (the source of truth:
 // `waitForEvent` can miss a message written just before the wait began).
-import type { Config } from "../../shared/config.js";
+import type { Config } from "../../shared/config/index.js";
 import type { ConversationDoc, DbHandle } from "../../shared/db/index.js";
 import { isDataComplete } from "../../shared/domain/conversation.js";
 import type { Language } from "../agent/language.js";

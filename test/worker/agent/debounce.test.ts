@@ -2,7 +2,7 @@
 // AGENT_DEBOUNCE stops startup with a clear error, and the derived timeout never exceeds 7 days.
 import { ConsoleLogger } from "inngest";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../shared/config.js";
+import { ConfigError, loadConfig } from "../../../shared/config/index.js";
 import type { DbHandle } from "../../../shared/db/index.js";
 import { createInngestClient } from "../../../shared/inngest.js";
 import { createHandleMessageFunction } from "../../../worker/agent/handle-message.js";

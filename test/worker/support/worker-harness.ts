@@ -10,7 +10,7 @@ import { serve } from "inngest/express";
 import { SandboxPhones } from "../../../sandbox/phones/index.js";
 import { createPhonesRouter } from "../../../sandbox/phones/index.js";
 import { startLocalEngine, type LocalEngine } from "../../../sandbox/engine/index.js";
-import { loadConfig, type Config, type Env } from "../../../shared/config.js";
+import { loadConfig, type Config, type Env } from "../../../shared/config/index.js";
 import { connectDb, type DbHandle } from "../../../shared/db/index.js";
 import {
   whatsappContactOptedIn,

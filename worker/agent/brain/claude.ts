@@ -2,7 +2,7 @@
 // become replies, tool_use blocks become validated ToolCalls (invalid ones are dropped and reported).
 // The SDK does not retry (maxRetries: 0): the Inngest step does, on BrainRetriableError.
 import Anthropic from "@anthropic-ai/sdk";
-import type { Config } from "../../../shared/config.js";
+import type { Config } from "../../../shared/config/index.js";
 import type { ModelPrice } from "./cost.js";
 import { MODEL_PRICES, costMicroUsd, priceFor } from "./cost.js";
 import { BrainUnavailableError, classifyBrainError } from "./errors.js";

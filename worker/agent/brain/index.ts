@@ -1,5 +1,5 @@
 // The brain for this process: Claude when ANTHROPIC_API_KEY is set, the offline rules otherwise.
-import type { Config } from "../../../shared/config.js";
+import type { Config } from "../../../shared/config/index.js";
 import { claudeBrainOptionsFromConfig, createClaudeBrain } from "./claude.js";
 import { createRulesBrain } from "./rules.js";
 import type { Brain } from "./types.js";

@@ -8,7 +8,7 @@ import { ConsoleLogger, Inngest } from "inngest";
 import type { InngestFunction } from "inngest";
 import { serve } from "inngest/express";
 import { clock } from "../../../../shared/clock.js";
-import type { Env } from "../../../../shared/config.js";
+import type { Env } from "../../../../shared/config/index.js";
 import type { ConversationDoc } from "../../../../shared/db/index.js";
 import {
   agentBrainFailed,
