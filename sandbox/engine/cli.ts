@@ -5,7 +5,7 @@ import { startLocalEngine } from "./index.js";
 import { watchParent } from "./parent-watch.js";
 
 // Standalone local Inngest engine: `npm run engine -- --port 8288 [--data-dir DIR] [--app-url URL]...`.
-// Settings come from shared/config.ts (environment and .env, validated); flags override them.
+// Settings come from shared/config/ (environment and .env, validated); flags override them.
 // Runs in the foreground (no daemon) and exits when its parent does, so stopping npm stops it.
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
