@@ -54,6 +54,17 @@ describe("loadConfig defaults (the sandbox needs no variables)", () => {
     expect(config.business.days).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it("puts each setting at a place of its own in the config", () => {
+    const places = Object.values(settings).flatMap((s) => (s.at === undefined ? [] : [s.at]));
+    expect(new Set(places).size).toBe(places.length);
+    const config = loadConfig({ INNGEST_SIGNING_KEY_FALLBACK: "abcd", INNGEST_SIGNING_KEY: "abcd" });
+    for (const place of places) {
+      const [section, field] = place.split(".");
+      const holder = (field === undefined ? config : config[section as keyof typeof config]) as object;
+      expect(Object.keys(holder), place).toContain(field ?? section);
+    }
+  });
+
   it("treats an empty value (VAR=) as unset", () => {
     const config = loadConfig({ MONGODB_DB: "", ANTHROPIC_API_KEY: "", PROMOS_TIMEOUT: "" });
     expect(config.mongo.db).toBe("salesbot");

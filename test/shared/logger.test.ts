@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { loadConfig, secretSettings } from "../../shared/config/index.js";
 import { createLogger, maskPhone, scrubPhones } from "../../shared/logger.js";
 
 function capture(level: "info" | "debug" | "warn" = "info") {
@@ -59,6 +60,29 @@ describe("createLogger", () => {
     expect(line.event.data.from).toBe("greeting");
     expect(line.msg).toBe("reply sent to +52*******01");
     expect(line.config.slack.botToken).toBe("[redacted]");
+  });
+
+  it("redacts every secret setting, logged by its variable name or inside the config", () => {
+    const env = {
+      MONGODB_URI: "mongodb://app:hunter2@db1:27017/sales",
+      INNGEST_DEV: "0",
+      INNGEST_EVENT_KEY: "event-key-secret",
+      INNGEST_SIGNING_KEY: "signkey-prod-aaaabbbb",
+      INNGEST_SIGNING_KEY_FALLBACK: "signkey-prod-ccccdddd",
+      SLACK_BOT_TOKEN: "xoxb-secret-token",
+      SLACK_SIGNING_SECRET: "slack-signing-secret",
+      ANTHROPIC_API_KEY: "sk-ant-secret",
+      WHATSAPP_ADMIN_TOKEN: "admin-token-1234567890",
+    };
+    // Every secret of the settings table is here (a new one fails this line until it is added).
+    expect(
+      Object.keys(env)
+        .filter((name) => name !== "INNGEST_DEV")
+        .sort(),
+    ).toEqual([...secretSettings].sort());
+    const { logger, output } = capture();
+    logger.info({ env, config: loadConfig(env) }, "starting");
+    for (const name of secretSettings) expect(output()).not.toContain(env[name as keyof typeof env]);
   });
 
   it("masks phones in error messages and stacks", () => {
