@@ -14,7 +14,9 @@ export interface EntryProcess {
 }
 
 export function startEntry(entry: string, env: Record<string, string>): EntryProcess {
-  const child = spawn(`${root}node_modules/.bin/tsx`, [entry], {
+  // Node with tsx's loader, not the tsx CLI: the CLI is a second process that relays signals and
+  // SIGKILLs the entry (exit 130) when the entry takes over 30 ms to acknowledge one, as on a busy machine.
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: root,
     // A clean environment: only what the test gives (plus PATH/HOME for node itself).
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
