@@ -11,9 +11,9 @@ import type { DbHandle } from "../shared/db/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 import { createWorkerFunctions, type AgentOptions } from "./functions.js";
 import type { EventPublisher } from "./gateway/event-publisher.js";
-import { createInboundPipeline, inboundHandler, type InboundPipeline } from "./gateway/inbound.js";
-import { InboundRelay, type InboundRelayOptions } from "./gateway/inbound-relay.js";
-import { silentLogger, type GatewayLogger } from "./gateway/logger.js";
+import { createInboundPipeline, inboundHandler, type InboundPipeline } from "./inbound/pipeline.js";
+import { InboundRelay, type InboundRelayOptions } from "./inbound/relay.js";
+import { silentLogger, type WorkerLogger } from "./logger.js";
 import { createPairingRouter } from "./gateway/pairing.js";
 import { announceSessionStatus } from "./gateway/session-status.js";
 import type { Transport, Unsubscribe } from "./gateway/transport.js";
@@ -25,7 +25,7 @@ export interface WorkerDeps {
   /** Whose accountId must equal config.whatsapp.accountId. */
   transport: Transport;
   inngest: InngestClient;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
   /** Replaces `inngest` for announcing inbound messages (tests play an engine outage with it). */
   events?: EventPublisher;
   /** Functions of other worker capabilities (agent, timers, automations), served next to ours. */

@@ -26,19 +26,14 @@ import type { ToolCall, ToolCallOf, ToolName } from "./brain/tools.js";
 import type { BrainContext, BrainDecision } from "./brain/types.js";
 import {
   askMissingFields,
-  chooseAnOption,
+  detectLanguage,
   draftSummary,
-  goodbyeNotice,
-  handoffNotice,
-  orderAlreadyPending,
   orderPlaced,
-  pricesAreTheListed,
   promosList,
   reaskInvalidFields,
-  unknownOption,
-} from "./customer-texts.js";
-import type { Language } from "./language.js";
-import { detectLanguage } from "./language.js";
+  textsIn,
+  type Language,
+} from "../texts/index.js";
 import { quotableAmounts, unlistedAmounts } from "./price-guard.js";
 
 export type PlanProblem =
@@ -184,7 +179,7 @@ class Notes {
 
   cannotFind(problem: PlanProblem): void {
     this.problems.push(problem);
-    this.say(unknownOption(this.language));
+    this.say(textsIn(this.language).unknownOption);
     this.showList = true;
   }
 }
@@ -246,7 +241,7 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
   let currentLines = context.orderDraft ?? [];
   const orderPending = () => {
     notes.problems.push({ code: "order_blocked", reason: "order_pending" });
-    notes.say(orderAlreadyPending(language));
+    notes.say(textsIn(language).orderAlreadyPending);
   };
 
   // The customer chose packs: price them and ask for confirmation.
@@ -274,7 +269,7 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
     if (mode === "awaiting_approval") orderPending();
     else if (lines.length === 0 && !named?.unknown.length) {
       notes.problems.push({ code: "order_blocked", reason: "no_items" });
-      notes.say(chooseAnOption(language));
+      notes.say(textsIn(language).chooseAnOption);
       notes.showList = true;
     } else {
       const priced = priceItems("create_order", lines, named?.unknown ?? [], offer.products);
@@ -345,11 +340,11 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
   const listSent =
     notes.texts.some((t) => t === promosList(offer, language)) || plan.promos?.text !== undefined;
   if (droppedForPrice && !listSent) {
-    notes.say(pricesAreTheListed(language));
+    notes.say(textsIn(language).pricesAreTheListed);
     notes.say(promosList(offer, language));
   }
-  if (human && plan.replies.length === 0) notes.say(handoffNotice(language));
-  if (close && !human && plan.replies.length === 0) notes.say(goodbyeNotice(language));
+  if (human && plan.replies.length === 0) notes.say(textsIn(language).handoffNotice);
+  if (close && !human && plan.replies.length === 0) notes.say(textsIn(language).goodbyeNotice);
   for (const text of notes.texts) plan.replies.push({ text, source: "system" });
 
   // Never leave the customer without an answer while data is missing.

@@ -36,13 +36,13 @@ import {
 } from "../../shared/events.js";
 import type { ConversationMode } from "../../shared/domain/conversation.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
-import { silentLogger, type GatewayLogger } from "../gateway/logger.js";
+import { silentLogger, type WorkerLogger } from "../logger.js";
 import type { Transport } from "../gateway/transport.js";
 import { planDecision } from "./apply-decision.js";
 import { createBrain } from "./brain/index.js";
 import { BrainRetriableError, classifyBrainError } from "./brain/errors.js";
 import type { Brain, BrainDecision } from "./brain/types.js";
-import { modeChangedEventId, promosOfferedEventId, replyDedupeKey, turnEventId } from "./keys.js";
+import { modeChangedEventId, promosOfferedEventId, replyDedupeKey, turnEventId } from "../keys.js";
 import { deliverReplies, handOffRequests, isLastAttempt } from "./reply-delivery.js";
 import { loadTurnState } from "./turn-state.js";
 import {
@@ -52,7 +52,7 @@ import {
   withoutOrder,
   type TurnPlan,
 } from "./turn-plan.js";
-import { localDay } from "../timers/business-hours.js";
+import { localDay } from "../../shared/domain/business-hours.js";
 
 export const HANDLE_MESSAGE_FUNCTION_ID = "handle-message";
 
@@ -64,7 +64,7 @@ export interface AgentFunctionDeps {
   inngest: InngestClient;
   db: DbHandle;
   transport: Pick<Transport, "send" | "status">;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
   /** Default: createBrain(config) (Claude with ANTHROPIC_API_KEY, else the offline rules). */
   brain?: Brain;
 }

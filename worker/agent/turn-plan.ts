@@ -9,14 +9,12 @@ import type { BrainContext } from "./brain/types.js";
 import type { OrderSource } from "../../shared/db/index.js";
 import type { PricedOrder } from "../../shared/domain/pricing.js";
 import {
-  brainFallbackReply,
-  handoffNotice,
+  detectLanguage,
   orderAlreadyRegistered,
-  orderNotPlaced,
   orderPlaced,
-} from "./customer-texts.js";
-import type { Language } from "./language.js";
-import { detectLanguage } from "./language.js";
+  textsIn,
+  type Language,
+} from "../texts/index.js";
 
 export type HandoffReason = (typeof handoffReasons)[number];
 
@@ -46,7 +44,10 @@ function emptyPlan(language: Language): TurnPlan {
 /** The brain failed for good: a polite reply, nothing else changes (the alert goes to Slack). */
 export function brainUnavailablePlan(context: BrainContext): TurnPlan {
   const language = languageOf(context);
-  return { ...emptyPlan(language), replies: [{ text: brainFallbackReply(language), source: "system" }] };
+  return {
+    ...emptyPlan(language),
+    replies: [{ text: textsIn(language).brainFallbackReply, source: "system" }],
+  };
 }
 
 /** Today's model spend reached the cap: hand the conversation to a person without calling the model. */
@@ -61,7 +62,7 @@ export function costCapPlan(context: BrainContext): TurnPlan {
   });
   return {
     ...emptyPlan(language),
-    replies: [{ text: handoffNotice(language), source: "system" }],
+    replies: [{ text: textsIn(language).handoffNotice, source: "system" }],
     transitions,
     handoff: { reason: "cost-cap", summary: "Daily model cost cap reached for this conversation" },
   };
@@ -75,7 +76,7 @@ export function withoutOrder(plan: TurnPlan): TurnPlan {
   if (!plan.createOrder) return plan;
   const placed = orderPlaced(plan.createOrder.priced, plan.language);
   const replies = plan.replies.map((r) =>
-    r.text === placed ? { text: orderNotPlaced(plan.language), source: "system" as const } : r,
+    r.text === placed ? { text: textsIn(plan.language).orderNotPlaced, source: "system" as const } : r,
   );
   const stop = plan.transitions.findIndex((t) => t.to === "awaiting_approval");
   const { createOrder: _dropped, ...rest } = plan;

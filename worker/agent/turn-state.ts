@@ -6,7 +6,7 @@ import type { Config } from "../../shared/config.js";
 import type { DbHandle } from "../../shared/db/index.js";
 import { isBotSilent } from "../../shared/domain/conversation.js";
 import type { ConversationMode } from "../../shared/domain/conversation.js";
-import { localDay } from "../timers/business-hours.js";
+import { localDay } from "../../shared/domain/business-hours.js";
 import { buildBrainContext } from "./brain-context.js";
 import type { BrainContext } from "./brain/types.js";
 import { isDailyCostCapReached } from "./cost-cap.js";

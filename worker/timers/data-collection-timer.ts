@@ -19,9 +19,9 @@ import {
   whatsappMessageSendRequested,
 } from "../../shared/events.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
-import { nudgeDedupeKey, sendRequestedEventId } from "../agent/keys.js";
+import { nudgeDedupeKey, sendRequestedEventId } from "../keys.js";
 import { decideAfterWait, type SilenceRules } from "./silence.js";
-import { dataCollectionNudge } from "./texts.js";
+import { dataCollectionNudge } from "../texts/index.js";
 import { customerLanguage, dataComplete, scheduleOf, watched, type TimerDb } from "./watch.js";
 
 export const DATA_COLLECTION_TIMER_ID = "data-collection-timer";

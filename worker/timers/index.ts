@@ -9,7 +9,6 @@ export {
   type TimerDeps,
 } from "./data-collection-timer.js";
 export { PROMOS_TIMER_ID, createPromosTimer, defaultSelection, placeTimeoutOrder } from "./promos-timer.js";
-export { nextOpening, isOpen, localDay, type BusinessSchedule } from "./business-hours.js";
 export { decideAfterWait, type SilenceAction, type SilenceRules } from "./silence.js";
 
 export function createTimerFunctions(deps: TimerDeps): InngestFunction.Any[] {

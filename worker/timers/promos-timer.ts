@@ -22,11 +22,11 @@ import {
   whatsappMessageSendRequested,
 } from "../../shared/events.js";
 import { accountCondition } from "../../shared/inngest.js";
-import { modeChangedEventId, promosTimeoutDedupeKey, sendRequestedEventId } from "../agent/keys.js";
+import { modeChangedEventId, promosTimeoutDedupeKey, sendRequestedEventId } from "../keys.js";
 import type { TimerDeps } from "./data-collection-timer.js";
 import { MAX_TIMER_ROUNDS } from "./data-collection-timer.js";
 import { decideAfterWait, type SilenceRules } from "./silence.js";
-import { timeoutOrderPlaced } from "./texts.js";
+import { timeoutOrderPlaced } from "../texts/index.js";
 import { customerLanguage, scheduleOf, watched, type TimerDb } from "./watch.js";
 
 export const PROMOS_TIMER_ID = "promos-timer";

@@ -3,9 +3,8 @@
 import type { Config } from "../../shared/config.js";
 import type { ConversationDoc, DbHandle } from "../../shared/db/index.js";
 import { isDataComplete } from "../../shared/domain/conversation.js";
-import type { Language } from "../agent/language.js";
-import { detectLanguage } from "../agent/language.js";
-import type { BusinessSchedule } from "./business-hours.js";
+import { detectLanguage, type Language } from "../texts/index.js";
+import type { BusinessSchedule } from "../../shared/domain/business-hours.js";
 import type { WatchedConversation } from "./silence.js";
 
 export type TimerDb = Pick<DbHandle, "conversations" | "messages" | "orders" | "catalog">;

@@ -2,7 +2,7 @@
 // can hang forever), exponential backoff after failures, browser-crash detection (the library emits
 // nothing when Chromium dies) and a clean stop that destroys the client and never logs out.
 import { Listeners } from "../listeners.js";
-import { describeError, silentLogger, type GatewayLogger } from "../logger.js";
+import { describeError, silentLogger, type WorkerLogger } from "../../logger.js";
 import { normalizeInbound, type InboundRules, type RawWaMessage } from "../normalize.js";
 import { e164ToJid, isE164, jidToE164 } from "../../../shared/domain/phone.js";
 import {
@@ -44,7 +44,7 @@ export interface SupervisorOptions {
   allowGroups?: boolean;
   /** Messages older than start() minus this are ignored (replays). Default 10 minutes. */
   staleGraceMs?: number;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
   now?: () => number;
   /** Source of jitter, [0, 1). */
   random?: () => number;
@@ -65,7 +65,7 @@ export class WwebjsSupervisor implements Transport {
   readonly accountId: string;
   private readonly options: SupervisorOptions;
   private readonly backoff: BackoffOptions;
-  private readonly logger: GatewayLogger;
+  private readonly logger: WorkerLogger;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly timers: SupervisorTimers;
