@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_COLLECTION_TIMER_ID } from "../../../worker/timers/data-collection-timer.js";
 import { nextOpening } from "../../../shared/domain/business-hours.js";
-import { placeTimeoutOrder } from "../../../worker/timers/promos-timer.js";
+import { placeTimeoutOrder } from "../../../worker/timers/timeout-order.js";
 import type { TimerDb } from "../../../worker/timers/watch.js";
 import {
   eventsFor,
