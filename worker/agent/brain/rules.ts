@@ -1,7 +1,7 @@
 // Offline brain, used when ANTHROPIC_API_KEY is not set: patterns instead of a model. Deterministic,
 // Spanish and English, enough to walk every path of the sandbox demo: greeting, data collection
 // (name, phone, address, city), promos, choosing a pack by number, confirming, asking for a human.
-// Like the model, it only proposes: apply-decision.ts validates, prices and decides the mode.
+// Like the model, it only proposes: turn/plan-decision.ts validates, prices and decides the mode.
 import type { CollectedField } from "../../../shared/domain/conversation.js";
 import { isBotSilent, missingFields } from "../../../shared/domain/conversation.js";
 import { askMissingFields, detectLanguage, textsIn, type Language } from "../../texts/index.js";
