@@ -7,7 +7,7 @@ import {
 } from "./client.js";
 import { WwebjsSupervisor, type SupervisorOptions } from "./supervisor.js";
 
-export { WwebjsSupervisor, type SupervisorOptions, type SupervisorTimers } from "./supervisor.js";
+export { WwebjsSupervisor, type SupervisorOptions } from "./supervisor.js";
 export {
   buildClientOptions,
   clearStaleProfileLocks,
