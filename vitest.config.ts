@@ -10,11 +10,12 @@ const UNIT = [
   "test/sandbox/engine/{parent-watch,protocol,rules}.test.ts",
   "test/sandbox/mongo/unified-{match,runner}.test.ts",
   "test/sandbox/phones/phones-transport.test.ts",
-  "test/worker/agent/{apply-decision,brain-context,cost,debounce,price-guard,replay-determinism,rules-brain,tools,turn-plan}.test.ts",
-  "test/worker/gateway/{normalize,opt-keywords}.test.ts",
+  "test/worker/agent/{plan-decision,brain-context,cost,debounce,price-guard,replay-determinism,rules-brain,tools,turn-plan}.test.ts",
+  "test/worker/gateway/normalize.test.ts",
+  "test/worker/optout/keywords.test.ts",
   "test/worker/gateway/wwebjs/{backoff,message}.test.ts",
   "test/worker/outbound/send-budget.test.ts",
-  "test/worker/timers/{business-hours,silence}.test.ts",
+  "test/worker/timers/silence.test.ts",
 ];
 
 const ALL = "test/**/*.test.ts";

@@ -9,11 +9,12 @@ import type { Config } from "../shared/config/index.js";
 import type { DbHandle } from "../shared/db/index.js";
 import { mountInngest } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
-import { createWorkerFunctions, type AgentOptions } from "./functions.js";
+import type { Brain } from "./agent/brain/types.js";
+import { createWorkerFunctions, type WorkerFunctions } from "./functions.js";
 import type { EventPublisher } from "./gateway/event-publisher.js";
-import { createInboundPipeline, inboundHandler, type InboundPipeline } from "./gateway/inbound.js";
-import { InboundRelay, type InboundRelayOptions } from "./gateway/inbound-relay.js";
-import { silentLogger, type GatewayLogger } from "./gateway/logger.js";
+import { createInboundPipeline, inboundHandler, type InboundPipeline } from "./inbound/pipeline.js";
+import { InboundRelay, type InboundRelayOptions } from "./inbound/relay.js";
+import { silentLogger, type WorkerLogger } from "./logger.js";
 import { createPairingRouter } from "./gateway/pairing.js";
 import { announceSessionStatus } from "./gateway/session-status.js";
 import type { Transport, Unsubscribe } from "./gateway/transport.js";
@@ -25,14 +26,14 @@ export interface WorkerDeps {
   /** Whose accountId must equal config.whatsapp.accountId. */
   transport: Transport;
   inngest: InngestClient;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
   /** Replaces `inngest` for announcing inbound messages (tests play an engine outage with it). */
   events?: EventPublisher;
-  /** Functions of other worker capabilities (agent, timers, automations), served next to ours. */
-  extraFunctions?: InngestFunction.Any[];
   relay?: Pick<InboundRelayOptions, "intervalMs" | "maxIntervalMs" | "minAgeMs">;
-  /** The sales agent and its timers (default on); `false` leaves them out (gateway tests). */
-  agent?: AgentOptions | false;
+  /** Who decides the agent's answers. Default: createBrain(config). */
+  brain?: Brain;
+  /** The functions served on /api/inngest. Default: createWorkerFunctions (every capability). */
+  functions?: WorkerFunctions;
 }
 
 export interface WorkerApp {
@@ -56,18 +57,15 @@ export function createWorkerApp(deps: WorkerDeps): WorkerApp {
     throw new Error(`transport is for account "${transport.accountId}", config for "${accountId}"`);
   }
 
-  const functions = [
-    ...createWorkerFunctions({
-      config,
-      inngest,
-      db,
-      transport,
-      logger,
-      budget: new SendBudget(config.whatsapp.accountPerMinute, 60_000),
-      ...(deps.agent !== undefined ? { agent: deps.agent } : {}),
-    }),
-    ...(deps.extraFunctions ?? []),
-  ];
+  const functions = (deps.functions ?? createWorkerFunctions)({
+    config,
+    inngest,
+    db,
+    transport,
+    logger,
+    budget: new SendBudget(config.whatsapp.accountPerMinute, 60_000),
+    ...(deps.brain ? { brain: deps.brain } : {}),
+  });
 
   const inbound = createInboundPipeline({
     accountId,

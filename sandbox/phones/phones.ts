@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { clock } from "../../shared/clock.js";
 import { Listeners } from "../../worker/gateway/listeners.js";
-import { describeError, silentLogger, type GatewayLogger } from "../../worker/gateway/logger.js";
+import { describeError, silentLogger, type WorkerLogger } from "../../worker/logger.js";
 import { normalizeText } from "../../worker/gateway/normalize.js";
 import { e164ToJid, isE164 } from "../../shared/domain/phone.js";
 import {
@@ -60,7 +60,7 @@ export interface SandboxPhonesOptions {
   accountId?: string;
   /** Defaults to the product clock (shared/clock.ts), so the sandbox engine's time applies. */
   now?: () => number;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
 }
 
 interface StoredChat {
@@ -82,7 +82,7 @@ function waMessageId(fromMe: boolean, phone: E164): string {
 export class SandboxPhones implements Transport {
   readonly accountId: string;
   private readonly now: () => number;
-  private readonly logger: GatewayLogger;
+  private readonly logger: WorkerLogger;
   private readonly statusListeners = new Listeners<TransportStatus>();
   private readonly inboundHandlers = new Listeners<InboundMessage>();
   private current: TransportStatus;

@@ -8,7 +8,7 @@ import {
   orderDecidedEventId,
   whatsappMessageReceived,
 } from "../../shared/events.js";
-import { hasPath } from "../../shared/inngest-catalogue-check.js";
+import { hasPath } from "../support/inngest-catalogue-check.js";
 
 /** Events that are about an account or an automation as a whole, not one conversation. */
 const NOT_CONVERSATION_SCOPED = new Set([

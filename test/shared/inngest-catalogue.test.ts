@@ -1,41 +1,36 @@
-// The catalogue check the Ground floor issue asks for: walks every function the two sides serve and fails
-// when a waitForEvent/cancelOn `match` field is missing from either event's schema, or when a function is
-// triggered by an event that is not in the catalogue. The first block proves the checker catches each
-// mistake (so the last block cannot pass vacuously while worker/ and slack/ are still empty).
+// The catalogue check: reads the source of every function the two sides serve and fails when a
+// waitForEvent/cancelOn `match` field is missing from either event's schema, when a function is
+// triggered by an event that is not in the catalogue, or when a condition or flow-control key names
+// a field the events do not have. The first blocks prove the checker catches each mistake (so the
+// last block cannot pass vacuously).
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { eventType } from "inngest";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { loadConfig } from "../../shared/config/index.js";
+import type { DbHandle } from "../../shared/db/index.js";
+import { createInngestClient, workerAppId } from "../../shared/inngest.js";
 import {
-  agentModeChanged,
-  agentPromosOffered,
-  orderCreated,
-  orderDecided,
-  whatsappMessageReceived,
-} from "../../shared/events.js";
-import {
-  checkFunctions,
-  checkWaitCoverage,
+  checkSources,
+  declaresEventTypes,
+  definedFunctionIds,
   extractWaits,
-  stripComments,
   type SourceFile,
-} from "../../shared/inngest-catalogue-check.js";
-import { createInngestClient } from "../../shared/inngest.js";
-import { approveOrderFixture } from "./fixtures/served-functions.js";
+} from "../support/inngest-catalogue-check.js";
 import { functions as slackFunctions } from "../../slack/functions.js";
-import { functions as workerFunctions } from "../../worker/functions.js";
+import { createWorkerFunctions } from "../../worker/functions.js";
+import type { Transport } from "../../worker/gateway/transport.js";
 import { HANDLE_MESSAGE_FUNCTION_ID } from "../../worker/agent/handle-message.js";
 import { PROACTIVE_SEND_FUNCTION_ID } from "../../worker/outbound/proactive-send.js";
 import { DATA_COLLECTION_TIMER_ID } from "../../worker/timers/data-collection-timer.js";
 import { PROMOS_TIMER_ID } from "../../worker/timers/promos-timer.js";
 
-const inngest = createInngestClient(loadConfig({}), { appId: "catalogue-test" });
+// ---- fixtures: one correct function, and one per mistake (source text, as the checker reads it) ----
 
-// ---- fixtures: one correct function, and one per mistake ----
+const source = (path: string, text: string): SourceFile => ({ path: `fixtures/${path}`, text });
 
-const approveOrder = inngest.createFunction(
+const approveOrder = source(
+  "approve-order.ts",
+  `export const approveOrder = inngest.createFunction(
   {
     id: "approve-order",
     triggers: [orderCreated],
@@ -50,14 +45,17 @@ const approveOrder = inngest.createFunction(
     });
     const reply = await step.waitForEvent("wait-for-customer", {
       event: "whatsapp/message.received",
-      if: `async.data.conversationId == event.data.conversationId && async.data.accountId == '${event.data.accountId}'`,
+      if: \`async.data.conversationId == event.data.conversationId && async.data.accountId == '\${event.data.accountId}'\`,
       timeout: "10m",
     });
     return { decision: decision?.data.decision ?? "expired", replied: reply !== null };
   },
+);`,
 );
 
-const dataCollectionTimer = inngest.createFunction(
+const dataCollectionTimer = source(
+  "data-collection-timer.ts",
+  `const dataCollectionTimer = inngest.createFunction(
   {
     id: "data-collection-timer",
     triggers: [{ event: agentModeChanged, if: "event.data.to == 'collecting_data'" }],
@@ -71,86 +69,139 @@ const dataCollectionTimer = inngest.createFunction(
       timeout: "6m",
     });
   },
+);`,
 );
 
-const wrongMatchField = inngest.createFunction(
+const wrongMatchField = source(
+  "wrong-match-field.ts",
+  `inngest.createFunction(
   { id: "wrong-match-field", triggers: [orderCreated] },
   async ({ step }) =>
-    // The seed's classic: the decision event has orderId, not approvalId.
+    // The classic: the decision event has orderId, not approvalId.
     step.waitForEvent("wait-approval", { event: orderDecided, match: "data.approvalId", timeout: "24h" }),
+);`,
 );
 
-const fieldOnlyInTrigger = inngest.createFunction(
+const fieldOnlyInTrigger = source(
+  "field-only-in-trigger.ts",
+  `inngest.createFunction(
   { id: "field-only-in-trigger", triggers: [agentPromosOffered] },
   // packIds exists on agent/promos.offered but not on whatsapp/message.received.
   async ({ step }) =>
     step.waitForEvent("wait", { event: whatsappMessageReceived, match: "data.packIds", timeout: "10m" }),
+);`,
 );
 
-const unknownTrigger = inngest.createFunction(
+const unknownTrigger = source(
+  "unknown-trigger.ts",
+  `inngest.createFunction(
   { id: "unknown-trigger", triggers: [{ event: "order/approved" }] },
   async () => "never runs",
+);`,
 );
 
-const foreignEventType = inngest.createFunction(
+const foreignEventType = source(
+  "foreign-event-type.ts",
+  `inngest.createFunction(
   {
     id: "foreign-event-type",
     triggers: [eventType("order/created", { schema: z.object({ orderId: z.string() }) })],
   },
   async () => "declared twice",
+);`,
 );
 
-const wrongCancelOn = inngest.createFunction(
+const wrongCancelOn = source(
+  "wrong-cancel-on.ts",
+  `inngest.createFunction(
   {
     id: "wrong-cancel-on",
     triggers: [agentModeChanged],
     cancelOn: [{ event: whatsappMessageReceived, match: "data.sessionId" }],
   },
   async () => "ok",
+);`,
 );
 
-const unknownAwaitedEvent = inngest.createFunction(
+const unknownAwaitedEvent = source(
+  "unknown-awaited.ts",
+  `inngest.createFunction(
   { id: "unknown-awaited", triggers: [orderCreated] },
   async ({ step }) =>
     step.waitForEvent("wait", { event: "slack/order.approved", match: "data.orderId", timeout: "1h" }),
+);`,
 );
 
-const localEventAlias = orderDecided;
-const unresolvableEvent = inngest.createFunction(
+const unresolvableEvent = source(
+  "unresolvable.ts",
+  `const localEventAlias = orderDecided;
+inngest.createFunction(
   { id: "unresolvable", triggers: [orderCreated] },
   async ({ step }) =>
     step.waitForEvent("wait", { event: localEventAlias, match: "data.orderId", timeout: "1h" }),
+);`,
 );
 
-const misspeltKey = inngest.createFunction(
+const misspeltKey = source(
+  "misspelt-key.ts",
+  `inngest.createFunction(
   {
     id: "misspelt-key",
     triggers: [whatsappMessageReceived],
     debounce: { key: "event.data.conversationID", period: "2s" },
   },
   async () => "ok",
+);`,
 );
 
-const badTriggerIf = inngest.createFunction(
+const badTriggerIf = source(
+  "bad-trigger-if.ts",
+  `inngest.createFunction(
   { id: "bad-trigger-if", triggers: [{ event: agentModeChanged, if: "event.data.mode == 'promos'" }] },
   async () => "ok",
+);`,
 );
 
-const badIfCondition = inngest.createFunction({ id: "bad-if", triggers: [orderCreated] }, async ({ step }) =>
+const badIfCondition = source(
+  "bad-if.ts",
+  `inngest.createFunction({ id: "bad-if", triggers: [orderCreated] }, async ({ step }) =>
   step.waitForEvent("wait", {
     event: orderDecided,
     if: "async.data.order_id == event.data.orderId",
     timeout: "1h",
   }),
+);`,
 );
 
-describe("checkFunctions", () => {
+/** A wait in a helper, and two functions that call it: one whose trigger has the match field, one not. */
+const sharedWait = source(
+  "shared-wait.ts",
+  `export const FOLLOW_UP_ID = "follow-up";
+async function waitForReply(step: Step, round: number) {
+  return step.waitForEvent(\`wait-for-reply-\${round}\`, {
+    event: whatsappMessageReceived,
+    match: "data.conversationId",
+    timeout: 60_000,
+  });
+}
+const loop = (step: Step) => waitForReply(step, 1);
+export const followUp = inngest.createFunction(
+  { id: FOLLOW_UP_ID, triggers: [agentModeChanged] },
+  async ({ step }) => loop(step),
+);
+export const misplacedFollowUp = inngest.createFunction(
+  { id: "misplaced-follow-up", triggers: [whatsappSessionStatusChanged] },
+  async ({ step }) => waitForReply(step, 1),
+);`,
+);
+
+describe("checkSources", () => {
   it("passes correct functions (match, if with interpolation, cancelOn, trigger if, flow-control keys)", () => {
-    expect(checkFunctions([approveOrder, dataCollectionTimer])).toEqual([]);
+    expect(checkSources([approveOrder, dataCollectionTimer])).toEqual([]);
   });
 
   it("fails when a waitForEvent match field is missing from both events", () => {
-    const violations = checkFunctions([wrongMatchField]);
+    const violations = checkSources([wrongMatchField]);
     expect(violations.map((v) => v.kind)).toEqual(["match-field-missing", "match-field-missing"]);
     expect(violations[0]?.message).toMatch(
       /data\.approvalId is missing from the triggering event "order\/created"/,
@@ -159,46 +210,57 @@ describe("checkFunctions", () => {
   });
 
   it("fails when the match field exists in the trigger but not in the awaited event", () => {
-    const violations = checkFunctions([fieldOnlyInTrigger]);
+    const violations = checkSources([fieldOnlyInTrigger]);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toMatch(/awaited event "whatsapp\/message.received"/);
   });
 
   it("fails when a function is triggered by an event that is not in the catalogue", () => {
-    expect(checkFunctions([unknownTrigger])).toEqual([
+    expect(checkSources([unknownTrigger])).toEqual([
       expect.objectContaining({ functionId: "unknown-trigger", kind: "unknown-trigger" }),
     ]);
   });
 
   it("fails when an event is declared a second time outside the catalogue", () => {
-    expect(checkFunctions([foreignEventType]).map((v) => v.kind)).toEqual(["foreign-event-type"]);
+    expect(checkSources([foreignEventType]).map((v) => v.kind)).toEqual(["foreign-event-type"]);
   });
 
   it("fails on a cancelOn match field missing from the events", () => {
-    const violations = checkFunctions([wrongCancelOn]);
+    const violations = checkSources([wrongCancelOn]);
     expect(violations.map((v) => v.kind)).toEqual(["match-field-missing", "match-field-missing"]);
     expect(violations[0]?.message).toMatch(/cancelOn "whatsapp\/message.received"/);
   });
 
   it("fails closed on waits it cannot check, and on waits for unknown events", () => {
-    expect(checkFunctions([unknownAwaitedEvent]).map((v) => v.kind)).toEqual(["unknown-event"]);
-    expect(checkFunctions([unresolvableEvent]).map((v) => v.kind)).toEqual(["unresolvable-wait"]);
+    expect(checkSources([unknownAwaitedEvent]).map((v) => v.kind)).toEqual(["unknown-event"]);
+    expect(checkSources([unresolvableEvent]).map((v) => v.kind)).toEqual(["unresolvable-wait"]);
   });
 
   it("fails on if-conditions and keys that name fields the events do not have", () => {
-    expect(checkFunctions([misspeltKey]).map((v) => v.kind)).toEqual(["key-field-missing"]);
-    expect(checkFunctions([badTriggerIf]).map((v) => v.kind)).toEqual(["condition-field-missing"]);
-    const badIf = checkFunctions([badIfCondition]);
+    expect(checkSources([misspeltKey]).map((v) => v.kind)).toEqual(["key-field-missing"]);
+    expect(checkSources([badTriggerIf]).map((v) => v.kind)).toEqual(["condition-field-missing"]);
+    const badIf = checkSources([badIfCondition]);
     expect(badIf.map((v) => v.kind)).toEqual(["condition-field-missing"]);
     expect(badIf[0]?.message).toMatch(/async\.data\.order_id/);
   });
+
+  it("checks a wait in a helper against the triggers of every function that reaches it", () => {
+    expect(definedFunctionIds([sharedWait])).toEqual(["follow-up", "misplaced-follow-up"]);
+    const violations = checkSources([sharedWait]);
+    expect(violations).toEqual([
+      expect.objectContaining({ functionId: "misplaced-follow-up", kind: "match-field-missing" }),
+    ]);
+    expect(violations[0]?.message).toMatch(
+      /"wait-for-reply-_".*data\.conversationId is missing from the triggering event "whatsapp\/session.status-changed"/,
+    );
+  });
 });
 
-describe("extractWaits (reading handler source)", () => {
+describe("extractWaits (reading source)", () => {
   it("reads literal and identifier events, match and if, and ignores comments", () => {
     const waits = extractWaits(`async ({ step }) => {
       // step.waitForEvent("commented", { event: "a/b.c", match: "data.x" })
-      await step.waitForEvent("a", { event: __vi_import_1__.orderDecided, match: "data.orderId", timeout: "1h" });
+      await step.waitForEvent("a", { event: events.orderDecided, match: "data.orderId" as const, timeout: "1h" });
       await step.waitForEvent('b', { timeout: "1h", "event": 'order/decided', if: \`async.data.orderId == '\${id}'\` });
     }`);
     expect(waits).toEqual([
@@ -219,13 +281,13 @@ describe("extractWaits (reading handler source)", () => {
   });
 });
 
-describe("checkWaitCoverage", () => {
-  it("reports a waitForEvent in a helper outside every served handler", () => {
+describe("waits no served function reaches", () => {
+  it("reports a waitForEvent in a helper that no served handler calls", () => {
     const helper: SourceFile = {
       path: "worker/timers/helpers.ts",
       text: `export const waitForReply = (step) => step.waitForEvent("w", { event: "whatsapp/message.received", match: "data.foo", timeout: "1m" });`,
     };
-    const violations = checkWaitCoverage([helper], [approveOrder]);
+    const violations = checkSources([helper, approveOrder]);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.kind).toBe("uncovered-wait");
     expect(violations[0]?.message).toMatch(
@@ -233,18 +295,17 @@ describe("checkWaitCoverage", () => {
     );
   });
 
-  it("pairs TypeScript source with the compiled handlers, and flags the helper's wait", () => {
+  it("reads TypeScript source (types, as const, multi-line options), and flags the helper's wait", () => {
     const path = "test/shared/fixtures/served-functions.ts";
     const text = readFileSync(new URL("./fixtures/served-functions.ts", import.meta.url), "utf8");
-    const violations = checkWaitCoverage([{ path, text }], [approveOrderFixture]);
+    expect(definedFunctionIds([{ path, text }])).toEqual(["approve-order-fixture"]);
+    const violations = checkSources([{ path, text }]);
     expect(violations).toEqual([expect.objectContaining({ functionId: path, kind: "uncovered-wait" })]);
     expect(violations[0]?.message).toMatch(/"wait-for-customer"/);
-    expect(checkFunctions([approveOrderFixture])).toEqual([]);
   });
 
   it("accepts waits written inside served handlers", () => {
-    const source: SourceFile = { path: "slack/approvals/approve-order.ts", text: String(approveOrder["fn"]) };
-    expect(checkWaitCoverage([source], [approveOrder])).toEqual([]);
+    expect(checkSources([approveOrder]).filter((v) => v.kind === "uncovered-wait")).toEqual([]);
   });
 });
 
@@ -264,12 +325,22 @@ function sourceFiles(dir: string): SourceFile[] {
   }));
 }
 
-describe("served functions (worker/functions.ts and slack/functions.ts)", () => {
-  const served = [...workerFunctions, ...slackFunctions];
+/** The functions the worker serves, built as worker/app.ts builds them (building runs no step). */
+function servedByWorker() {
+  const config = loadConfig({});
+  return createWorkerFunctions({
+    config,
+    inngest: createInngestClient(config, { appId: workerAppId(config) }),
+    db: {} as DbHandle,
+    transport: {} as Transport,
+  });
+}
+
+describe("served functions (worker/ and slack/ source)", () => {
+  const sides = () => [...sourceFiles("worker"), ...sourceFiles("slack")];
 
   it("checks the worker's real functions, so the checks below cannot pass on an empty list", () => {
-    const ids = workerFunctions.map((fn) => fn.opts.id);
-    expect(ids.length).toBeGreaterThan(0);
+    const ids = definedFunctionIds(sides());
     // The proactive sender, the sales agent and both timers (the timers hold the worker's waits).
     expect(ids).toEqual(
       expect.arrayContaining([
@@ -279,28 +350,28 @@ describe("served functions (worker/functions.ts and slack/functions.ts)", () => 
         PROMOS_TIMER_ID,
       ]),
     );
+    // Every function the sides serve is one whose source the check reads.
+    const served = [...servedByWorker(), ...slackFunctions].map((fn) => fn.opts.id);
+    expect(served.length).toBeGreaterThan(0);
+    expect(ids).toEqual(expect.arrayContaining(served));
     const workerWaits = sourceFiles("worker").flatMap((file) => extractWaits(file.text));
     expect(workerWaits.length).toBeGreaterThan(0);
   });
 
   it("every trigger, cancelOn, waitForEvent and flow-control key agrees with the catalogue", () => {
-    expect(checkFunctions(served)).toEqual([]);
-  });
-
-  it("every waitForEvent in worker/ and slack/ is inside a served handler", () => {
-    expect(checkWaitCoverage([...sourceFiles("worker"), ...sourceFiles("slack")], served)).toEqual([]);
+    expect(checkSources(sides())).toEqual([]);
   });
 
   it("events are declared only in shared/events.ts (a second eventType would bypass the catalogue)", () => {
-    const declaring = [...sourceFiles("worker"), ...sourceFiles("slack"), ...sourceFiles("shared")]
+    const declaring = [...sides(), ...sourceFiles("shared")]
       .filter((file) => file.path !== "shared/events.ts")
-      .filter((file) => /\beventType\s*\(/.test(stripComments(file.text)))
+      .filter((file) => declaresEventTypes(file.text))
       .map((file) => file.path);
     expect(declaring).toEqual([]);
   });
 
-  it("would fail if a bad function were added to the served list", () => {
-    expect(checkFunctions([...served, wrongMatchField, unknownTrigger]).map((v) => v.functionId)).toEqual([
+  it("would fail if a bad function were added to the served source", () => {
+    expect(checkSources([...sides(), wrongMatchField, unknownTrigger]).map((v) => v.functionId)).toEqual([
       "wrong-match-field",
       "wrong-match-field",
       "unknown-trigger",

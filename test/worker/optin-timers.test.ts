@@ -2,7 +2,7 @@
 // customer who stopped while giving their data, then wrote START, is nudged after 6 minutes of
 // silence like any other (and was not nudged while opted out).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { modeChangedEventId } from "../../worker/agent/keys.js";
+import { modeChangedEventId } from "../../worker/keys.js";
 import {
   eventsFor,
   nextPhone,

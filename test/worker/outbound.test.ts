@@ -6,7 +6,7 @@ import { COLLECTIONS } from "../../shared/db/index.js";
 import type { MessageDoc } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
 import { sendOnce, SendInFlightError } from "../../worker/outbound/send-once.js";
-import { nextOpening } from "../../worker/timers/business-hours.js";
+import { nextOpening } from "../../shared/domain/business-hours.js";
 import { TransportNotReadyError } from "../../worker/gateway/transport.js";
 import {
   eventually,

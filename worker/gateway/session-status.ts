@@ -4,13 +4,13 @@
 import { clock } from "../../shared/clock.js";
 import { whatsappSessionStatusChanged } from "../../shared/events.js";
 import type { EventPublisher } from "./event-publisher.js";
-import { describeError, silentLogger, type GatewayLogger } from "./logger.js";
+import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 import type { Transport, Unsubscribe } from "./transport.js";
 
 export function announceSessionStatus(
   transport: Pick<Transport, "accountId" | "onStatusChange">,
   events: EventPublisher,
-  logger: GatewayLogger = silentLogger,
+  logger: WorkerLogger = silentLogger,
 ): Unsubscribe {
   // One at a time, in order, so the engine sees the changes as they happened.
   let queue: Promise<void> = Promise.resolve();

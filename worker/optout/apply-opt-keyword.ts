@@ -7,9 +7,9 @@
 // Every step is idempotent: after a crash or a failed event send the inbound relay runs it again.
 import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
 import { agentModeChanged, whatsappContactOptedIn, whatsappContactOptedOut } from "../../shared/events.js";
-import { modeChangedEventId } from "../agent/keys.js";
-import { silentLogger, type GatewayLogger } from "../gateway/logger.js";
-import type { OptIntent, OptKeywords } from "../gateway/opt-keywords.js";
+import { modeChangedEventId } from "../keys.js";
+import { silentLogger, type WorkerLogger } from "../logger.js";
+import type { OptIntent, OptKeywords } from "./keywords.js";
 import type { EventPublisher } from "../gateway/event-publisher.js";
 import type { Transport } from "../gateway/transport.js";
 import { sendOnce } from "../outbound/send-once.js";
@@ -20,7 +20,7 @@ export interface OptKeywordDeps {
   transport: Pick<Transport, "send" | "status">;
   events: EventPublisher;
   keywords: OptKeywords;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
 }
 
 export interface OptKeywordInput {

@@ -1,6 +1,6 @@
 // What the customer reads after writing an opt-out or opt-in keyword. Spanish first (the business is
 // in Mexico), with the keyword that undoes it, so the customer always knows the way back.
-import type { OptKeywords } from "../gateway/opt-keywords.js";
+import type { OptKeywords } from "./keywords.js";
 
 export function optOutConfirmation(keywords: OptKeywords): string {
   const optIn = keywords.optIn[0] ?? "START";

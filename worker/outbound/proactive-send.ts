@@ -8,7 +8,7 @@ import { clock } from "../../shared/clock.js";
 import type { Config } from "../../shared/config/index.js";
 import { whatsappMessageSendRequested, whatsappMessageSent } from "../../shared/events.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
-import { nextOpening, type BusinessSchedule } from "../timers/business-hours.js";
+import { nextOpening, type BusinessSchedule } from "../../shared/domain/business-hours.js";
 import { SendBudget } from "./send-budget.js";
 import { originForReason, waitsForBusinessHours } from "./origin.js";
 import { sendOnce, type SendOnceDeps, type SendOnceResult } from "./send-once.js";

@@ -4,13 +4,13 @@
 // to an opted-out contact" is enforced (only the opt-out/opt-in confirmations pass).
 import type { DbHandle, MessageDoc, OutboundOrigin } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
-import { describeError, silentLogger, type GatewayLogger } from "../gateway/logger.js";
+import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 import { TransportNotReadyError, type E164, type Transport } from "../gateway/transport.js";
 
 export interface SendOnceDeps {
   db: Pick<DbHandle, "messages" | "conversations" | "audit">;
   transport: Pick<Transport, "send" | "status">;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
   /**
    * An attempt still pending after this long is taken to have died mid-send (process crash) and is
    * sent again: a rare duplicate is better than a lost order notification. Default 2 minutes

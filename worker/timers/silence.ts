@@ -3,8 +3,8 @@
 // `waitForEvent` can miss a message written just before the wait began, so silence is measured
 // from the conversation's last inbound message, never from when the wait started.
 import type { ConversationMode } from "../../shared/domain/conversation.js";
-import type { BusinessSchedule } from "./business-hours.js";
-import { nextOpening } from "./business-hours.js";
+import type { BusinessSchedule } from "../../shared/domain/business-hours.js";
+import { nextOpening } from "../../shared/domain/business-hours.js";
 
 /** What the timer knows about the conversation, read from MongoDB. */
 export interface WatchedConversation {

@@ -1,14 +1,20 @@
 // What the timers read from MongoDB before waiting and after every wait (the source of truth:
 // `waitForEvent` can miss a message written just before the wait began).
 import type { Config } from "../../shared/config/index.js";
+import type { InngestClient } from "../../shared/inngest.js";
 import type { ConversationDoc, DbHandle } from "../../shared/db/index.js";
 import { isDataComplete } from "../../shared/domain/conversation.js";
-import type { Language } from "../agent/language.js";
-import { detectLanguage } from "../agent/language.js";
-import type { BusinessSchedule } from "./business-hours.js";
+import { detectLanguage, type Language } from "../texts/index.js";
+import type { BusinessSchedule } from "../../shared/domain/business-hours.js";
 import type { WatchedConversation } from "./silence.js";
 
 export type TimerDb = Pick<DbHandle, "conversations" | "messages" | "orders" | "catalog">;
+
+export interface TimerDeps {
+  config: Config;
+  inngest: InngestClient;
+  db: TimerDb;
+}
 
 export function scheduleOf(config: Pick<Config, "business">): BusinessSchedule {
   return { timezone: config.business.timezone, hours: config.business.hours, days: config.business.days };

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeAnthropic } from "../../../sandbox/anthropic/index.js";
 import { startFakeAnthropic } from "../../../sandbox/anthropic/index.js";
-import { planDecision } from "../../../worker/agent/apply-decision.js";
+import { planDecision } from "../../../worker/agent/turn/plan-decision.js";
 import { createClaudeBrain } from "../../../worker/agent/brain/claude.js";
 import { MODEL_PRICES, costMicroUsd } from "../../../worker/agent/brain/cost.js";
 import { BrainRetriableError, BrainUnavailableError } from "../../../worker/agent/brain/errors.js";

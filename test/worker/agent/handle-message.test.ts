@@ -7,7 +7,7 @@ import { startFakeAnthropic } from "../../../sandbox/anthropic/index.js";
 import { HANDLE_MESSAGE_FUNCTION_ID } from "../../../worker/agent/handle-message.js";
 import { createRulesBrain } from "../../../worker/agent/brain/rules.js";
 import type { Brain } from "../../../worker/agent/brain/types.js";
-import { placeTimeoutOrder } from "../../../worker/timers/promos-timer.js";
+import { placeTimeoutOrder } from "../../../worker/timers/timeout-order.js";
 import {
   countingBrain,
   eventsFor,

@@ -1,13 +1,13 @@
 // What the customer is told when the agent cannot follow the brain's plan as proposed.
 import { describe, expect, it } from "vitest";
-import { planDecision } from "../../../worker/agent/apply-decision.js";
+import { planDecision } from "../../../worker/agent/turn/plan-decision.js";
 import type { BrainContext } from "../../../worker/agent/brain/types.js";
 import {
   brainUnavailablePlan,
   costCapPlan,
   withExistingOrder,
   withoutOrder,
-} from "../../../worker/agent/turn-plan.js";
+} from "../../../worker/agent/turn/turn-plan.js";
 import { seedOffer } from "./support/simulate.js";
 
 const complete = {

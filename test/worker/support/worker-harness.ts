@@ -21,6 +21,7 @@ import {
 } from "../../../shared/events.js";
 import { createInngestClient, registeredFunctionId, workerAppId } from "../../../shared/inngest.js";
 import { createWorkerApp, type WorkerApp, type WorkerDeps } from "../../../worker/app.js";
+import { createOutboundFunctions } from "../../../worker/functions.js";
 import { PROACTIVE_SEND_FUNCTION_ID } from "../../../worker/outbound/proactive-send.js";
 import { startTestMongo, type TestMongo } from "../../support/mongo.js";
 
@@ -134,8 +135,8 @@ export async function startHarness(): Promise<Harness> {
         transport: phones,
         inngest,
         relay: { intervalMs: 60_000 },
-        // The sales agent and its timers answer customers: off unless a test asks for them.
-        agent: false,
+        // The gateway's own functions: the sales agent and its timers answer only where a test serves them.
+        functions: createOutboundFunctions,
         ...overrides,
       });
       app.http.use(createPhonesRouter(phones));

@@ -4,8 +4,8 @@
 // business hours the nudge waits for the opening.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_COLLECTION_TIMER_ID } from "../../../worker/timers/data-collection-timer.js";
-import { nextOpening } from "../../../worker/timers/business-hours.js";
-import { placeTimeoutOrder } from "../../../worker/timers/promos-timer.js";
+import { nextOpening } from "../../../shared/domain/business-hours.js";
+import { placeTimeoutOrder } from "../../../worker/timers/timeout-order.js";
 import type { TimerDb } from "../../../worker/timers/watch.js";
 import {
   eventsFor,

@@ -2,7 +2,7 @@
 // - BrainRetriableError (429, 529, other 5xx, 408/409, network errors, timeouts): throw it out of the
 //   step; Inngest retries (honour `retryAfterMs` when set).
 // - BrainUnavailableError (400, 401, 403, 404, 413, a malformed response...): retrying will not help;
-//   the agent sends the customer a polite fallback (customer-texts.brainFallbackReply) and an
+//   the agent sends the customer a polite fallback (the brainFallbackReply message) and an
 //   agent/brain.failed alert. Neither message carries customer data or a stack trace.
 import { APIError } from "@anthropic-ai/sdk";
 

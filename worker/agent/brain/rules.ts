@@ -1,12 +1,10 @@
 // Offline brain, used when ANTHROPIC_API_KEY is not set: patterns instead of a model. Deterministic,
 // Spanish and English, enough to walk every path of the sandbox demo: greeting, data collection
 // (name, phone, address, city), promos, choosing a pack by number, confirming, asking for a human.
-// Like the model, it only proposes: apply-decision.ts validates, prices and decides the mode.
+// Like the model, it only proposes: turn/plan-decision.ts validates, prices and decides the mode.
 import type { CollectedField } from "../../../shared/domain/conversation.js";
 import { isBotSilent, missingFields } from "../../../shared/domain/conversation.js";
-import { askMissingFields, chooseAnOption, orderAlreadyPending } from "../customer-texts.js";
-import type { Language } from "../language.js";
-import { detectLanguage } from "../language.js";
+import { askMissingFields, detectLanguage, textsIn, type Language } from "../../texts/index.js";
 import { packByNumber } from "./catalog-offer.js";
 import type { ExtractedFields } from "./extract.js";
 import {
@@ -127,10 +125,10 @@ function proposeByRules(context: BrainContext): BrainDecision {
       } else if (isYes(last)) {
         if (context.orderDraft && context.orderDraft.length > 0)
           calls.push({ name: "create_order", input: {} });
-        else decision.replies.push(chooseAnOption(language));
+        else decision.replies.push(textsIn(language).chooseAnOption);
       } else if (isNo(last) && context.orderDraft && context.orderDraft.length > 0) {
         reply("Sin problema.", "No problem.");
-        decision.replies.push(chooseAnOption(language));
+        decision.replies.push(textsIn(language).chooseAnOption);
       } else if (isGoodbye(last)) {
         reply(
           "Gracias por tu tiempo. Aquí estaré cuando quieras hacer tu pedido.",
@@ -142,12 +140,12 @@ function proposeByRules(context: BrainContext): BrainDecision {
       } else if (gotData) {
         reply(`Listo${name}, actualicé tus datos.`, `Done${name}, I updated your details.`);
       } else {
-        decision.replies.push(chooseAnOption(language));
+        decision.replies.push(textsIn(language).chooseAnOption);
       }
       break;
     }
     case "awaiting_approval":
-      decision.replies.push(orderAlreadyPending(language));
+      decision.replies.push(textsIn(language).orderAlreadyPending);
       break;
     default:
       break;

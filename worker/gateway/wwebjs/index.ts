@@ -1,4 +1,4 @@
-import type { GatewayLogger } from "../logger.js";
+import type { WorkerLogger } from "../../logger.js";
 import {
   clearStaleProfileLocks,
   createWwebjsClient,
@@ -7,7 +7,7 @@ import {
 } from "./client.js";
 import { WwebjsSupervisor, type SupervisorOptions } from "./supervisor.js";
 
-export { WwebjsSupervisor, type SupervisorOptions, type SupervisorTimers } from "./supervisor.js";
+export { WwebjsSupervisor, type SupervisorOptions } from "./supervisor.js";
 export {
   buildClientOptions,
   clearStaleProfileLocks,
@@ -26,7 +26,7 @@ export interface WwebjsTransportOptions
     Omit<WwebjsClientOptions, "clientId"> {
   /** The WhatsApp account id; also the LocalAuth clientId. */
   accountId: string;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
 }
 
 /** The production transport: a supervisor over real whatsapp-web.js clients. */

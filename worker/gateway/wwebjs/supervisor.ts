@@ -1,8 +1,9 @@
 // Keeps one whatsapp-web.js client alive: a fresh client per attempt, a boot watchdog (navigation
 // can hang forever), exponential backoff after failures, browser-crash detection (the library emits
 // nothing when Chromium dies) and a clean stop that destroys the client and never logs out.
+import { clock } from "../../../shared/clock.js";
 import { Listeners } from "../listeners.js";
-import { describeError, silentLogger, type GatewayLogger } from "../logger.js";
+import { describeError, silentLogger, type WorkerLogger } from "../../logger.js";
 import { normalizeInbound, type InboundRules, type RawWaMessage } from "../normalize.js";
 import { e164ToJid, isE164, jidToE164 } from "../../../shared/domain/phone.js";
 import {
@@ -22,11 +23,6 @@ import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.
 import { toRawWaMessage } from "./message.js";
 import type { WaClient, WaClientFactory, WaMessageLike } from "./wa-client.js";
 
-export interface SupervisorTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface SupervisorOptions {
   accountId: string;
   /** Builds a NEW client for every attempt (a client cannot be re-initialized after a failure). */
@@ -44,11 +40,9 @@ export interface SupervisorOptions {
   allowGroups?: boolean;
   /** Messages older than start() minus this are ignored (replays). Default 10 minutes. */
   staleGraceMs?: number;
-  logger?: GatewayLogger;
-  now?: () => number;
+  logger?: WorkerLogger;
   /** Source of jitter, [0, 1). */
   random?: () => number;
-  timers?: SupervisorTimers;
 }
 
 // States after which restarting would only make things worse: a human must act.
@@ -56,19 +50,12 @@ const TERMINAL_DISCONNECT_REASONS = new Set(["TOS_BLOCK", "SMB_TOS_BLOCK", "DEPR
 const RECENT_IDS_LIMIT = 1_000;
 const LID_CACHE_LIMIT = 10_000;
 
-const defaultTimers: SupervisorTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 export class WwebjsSupervisor implements Transport {
   readonly accountId: string;
   private readonly options: SupervisorOptions;
   private readonly backoff: BackoffOptions;
-  private readonly logger: GatewayLogger;
-  private readonly now: () => number;
+  private readonly logger: WorkerLogger;
   private readonly random: () => number;
-  private readonly timers: SupervisorTimers;
   private readonly statusListeners = new Listeners<TransportStatus>();
   private readonly inboundHandlers = new Listeners<InboundMessage>();
 
@@ -79,8 +66,8 @@ export class WwebjsSupervisor implements Transport {
   private running = false;
   private startedAtMs = 0;
   private consecutiveFailures = 0;
-  private watchdog: unknown;
-  private retryTimer: unknown;
+  private watchdog: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** The attempt currently creating a client (stop() waits for it so nothing is left behind). */
   private creating: Promise<void> = Promise.resolve();
   /** Destroys in flight (stop() waits for them). */
@@ -95,9 +82,7 @@ export class WwebjsSupervisor implements Transport {
     this.accountId = options.accountId;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.timers = options.timers ?? defaultTimers;
     this.current = { state: "disconnected", reason: "not started", since: this.isoNow() };
   }
 
@@ -118,7 +103,7 @@ export class WwebjsSupervisor implements Transport {
     if (this.running && this.current.state !== "failed") return;
     this.running = true;
     this.consecutiveFailures = 0;
-    this.startedAtMs = this.now();
+    this.startedAtMs = clock.nowMs();
     this.logger.info({ accountId: this.accountId }, "whatsapp gateway starting");
     this.launchAttempt();
   }
@@ -252,14 +237,14 @@ export class WwebjsSupervisor implements Transport {
   private armWatchdog(generation: number): void {
     this.disarmWatchdog();
     const timeoutMs = this.options.bootTimeoutMs ?? 180_000;
-    this.watchdog = this.timers.setTimeout(() => {
+    this.watchdog = setTimeout(() => {
       this.watchdog = undefined;
       this.fail(generation, `boot watchdog: not ready after ${timeoutMs} ms`);
     }, timeoutMs);
   }
 
   private disarmWatchdog(): void {
-    if (this.watchdog !== undefined) this.timers.clearTimeout(this.watchdog);
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
     this.watchdog = undefined;
   }
 
@@ -289,7 +274,7 @@ export class WwebjsSupervisor implements Transport {
     // The next attempt waits for the old browser to be gone (it holds the profile lock).
     void retired.then(() => {
       if (!this.isCurrent(retryGeneration)) return;
-      this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined;
         if (this.isCurrent(retryGeneration)) this.launchAttempt();
       }, delayMs);
@@ -369,7 +354,7 @@ export class WwebjsSupervisor implements Transport {
   private async shutdown(): Promise<void> {
     this.generation++; // every event or timer from now on belongs to a retired client
     this.disarmWatchdog();
-    if (this.retryTimer !== undefined) this.timers.clearTimeout(this.retryTimer);
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     await this.creating;
     // Intake has stopped (generation bumped); let a message already being handled finish.
@@ -406,14 +391,14 @@ export class WwebjsSupervisor implements Transport {
   /** Waits for `work`, at most destroyTimeoutMs. */
   private async withinDestroyTimeout(work: Promise<unknown>): Promise<"done" | "timeout"> {
     const timeoutMs = this.options.destroyTimeoutMs ?? 15_000;
-    let timer: unknown;
+    let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => {
-      timer = this.timers.setTimeout(() => resolve("timeout"), timeoutMs);
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
     try {
       return await Promise.race([work.then(() => "done" as const), timedOut]);
     } finally {
-      this.timers.clearTimeout(timer);
+      clearTimeout(timer);
     }
   }
 
@@ -437,6 +422,6 @@ export class WwebjsSupervisor implements Transport {
   }
 
   private isoNow(): string {
-    return new Date(this.now()).toISOString();
+    return clock.now().toISOString();
   }
 }

@@ -21,6 +21,7 @@ import {
 import { registeredFunctionId, workerAppId } from "../../../../shared/inngest.js";
 import type { Brain, BrainContext, BrainDecision } from "../../../../worker/agent/brain/types.js";
 import { createRulesBrain } from "../../../../worker/agent/brain/rules.js";
+import { createWorkerFunctions } from "../../../../worker/functions.js";
 import {
   listRuns,
   startHarness,
@@ -114,7 +115,7 @@ export async function startAgentHarness(): Promise<AgentHarness> {
       const worker = await h.startWorker(
         accountId,
         { ...FAST_AGENT_ENV, ...env },
-        { agent: brain ? { brain } : {} },
+        { functions: createWorkerFunctions, ...(brain ? { brain } : {}) },
       );
       const appId = workerAppId(worker.config);
       const debounceMs = worker.config.agent.debounceMs;

@@ -3,8 +3,8 @@
 import type { CollectedFields, ConversationMode } from "../../../../shared/domain/conversation.js";
 import { defaultCatalogSeed } from "../../../../shared/db/catalog.js";
 import type { OrderSelectionLine } from "../../../../shared/domain/pricing.js";
-import type { AgentPlan, PricedSelection } from "../../../../worker/agent/apply-decision.js";
-import { planDecision } from "../../../../worker/agent/apply-decision.js";
+import type { AgentPlan, PricedSelection } from "../../../../worker/agent/turn/plan-decision.js";
+import { planDecision } from "../../../../worker/agent/turn/plan-decision.js";
 import type { CatalogOffer } from "../../../../worker/agent/brain/catalog-offer.js";
 import { buildCatalogOffer } from "../../../../worker/agent/brain/catalog-offer.js";
 import type {

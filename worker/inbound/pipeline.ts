@@ -13,10 +13,10 @@
 import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
 import { inboundMessageEventId, whatsappMessageReceived } from "../../shared/events.js";
 import { applyOptKeyword } from "../optout/apply-opt-keyword.js";
-import type { EventPublisher } from "./event-publisher.js";
-import { describeError, silentLogger, type GatewayLogger } from "./logger.js";
-import { DEFAULT_OPT_KEYWORDS, detectOptKeyword, type OptKeywords } from "./opt-keywords.js";
-import type { InboundMessage, Transport } from "./transport.js";
+import type { EventPublisher } from "../gateway/event-publisher.js";
+import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
+import { DEFAULT_OPT_KEYWORDS, detectOptKeyword, type OptKeywords } from "../optout/keywords.js";
+import type { InboundMessage, Transport } from "../gateway/transport.js";
 
 export interface InboundPipelineDeps {
   accountId: string;
@@ -25,7 +25,7 @@ export interface InboundPipelineDeps {
   transport: Pick<Transport, "send" | "status">;
   events: EventPublisher;
   keywords?: OptKeywords;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
 }
 
 export type InboundOutcome =
@@ -181,7 +181,7 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
 }
 
 /** The transport handler: failures are logged, never thrown (a stored message is retried by the relay). */
-export function inboundHandler(pipeline: InboundPipeline, logger: GatewayLogger = silentLogger) {
+export function inboundHandler(pipeline: InboundPipeline, logger: WorkerLogger = silentLogger) {
   return async (message: InboundMessage): Promise<void> => {
     try {
       await pipeline.receive(message);

@@ -1,15 +1,15 @@
 // The agent's first step: what MongoDB says about the conversation right now. The debounced event
 // is only the last message of a burst, so the turn is built from every inbound message above the
 // watermark, whatever event started the run. JSON-safe: it is a step's memoized output.
-import { clock } from "../../shared/clock.js";
-import type { Config } from "../../shared/config/index.js";
-import type { DbHandle } from "../../shared/db/index.js";
-import { isBotSilent } from "../../shared/domain/conversation.js";
-import type { ConversationMode } from "../../shared/domain/conversation.js";
-import { localDay } from "../timers/business-hours.js";
-import { buildBrainContext } from "./brain-context.js";
-import type { BrainContext } from "./brain/types.js";
-import { isDailyCostCapReached } from "./cost-cap.js";
+import { clock } from "../../../shared/clock.js";
+import type { Config } from "../../../shared/config/index.js";
+import type { DbHandle } from "../../../shared/db/index.js";
+import { isBotSilent } from "../../../shared/domain/conversation.js";
+import type { ConversationMode } from "../../../shared/domain/conversation.js";
+import { localDay } from "../../../shared/domain/business-hours.js";
+import { buildBrainContext } from "../brain-context.js";
+import type { BrainContext } from "../brain/types.js";
+import { isDailyCostCapReached } from "../cost-cap.js";
 
 export interface TurnConversation {
   id: string;

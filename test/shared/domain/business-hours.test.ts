@@ -1,8 +1,8 @@
 // Quiet hours: when proactive messages may go out, in the business's own time zone, across
 // daylight-saving changes.
 import { describe, expect, it } from "vitest";
-import type { BusinessSchedule } from "../../../worker/timers/business-hours.js";
-import { isOpen, localDay, nextOpening, zonedTimeToUtc } from "../../../worker/timers/business-hours.js";
+import type { BusinessSchedule } from "../../../shared/domain/business-hours.js";
+import { isOpen, localDay, nextOpening, zonedTimeToUtc } from "../../../shared/domain/business-hours.js";
 
 const MON_SAT = [1, 2, 3, 4, 5, 6];
 const MON_FRI = [1, 2, 3, 4, 5];

@@ -1,7 +1,8 @@
-// Idempotency keys of what the agent and the timers produce. Each is derived from facts that do not
-// change when a step or a whole run is retried (conversation, watermark, episode, order id), so a
-// retry finds the message already sent and the engine drops an event it already has.
-import type { NudgeKind } from "../../shared/domain/conversation.js";
+// Idempotency keys of what the worker's capabilities produce (agent replies, timer nudges, mode and
+// order announcements, send requests). Each is derived from facts that do not change when a step or
+// a whole run is retried (conversation, watermark, episode, order id), so a retry finds the message
+// already sent and the engine drops an event it already has.
+import type { NudgeKind } from "../shared/domain/conversation.js";
 
 /** The i-th reply of the turn that handled the conversation's inbound messages up to `watermark`. */
 export function replyDedupeKey(conversationId: string, watermark: number, index: number | "promos"): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectOptKeyword } from "../../../worker/gateway/opt-keywords.js";
+import { detectOptKeyword } from "../../../worker/optout/keywords.js";
 
 describe("detectOptKeyword", () => {
   it.each(["STOP", "stop", " Baja ", "unsubscribe\n"])("%j opts out", (text) => {

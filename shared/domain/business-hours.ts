@@ -1,7 +1,7 @@
 // Quiet hours for proactive messages: when the business is open (config business.*), and when it
 // next opens. Pure functions over an instant and an IANA time zone (Intl), so they are tested
 // without a clock and give the right answer across daylight-saving changes.
-import type { BusinessHours } from "../../shared/config/index.js";
+import type { BusinessHours } from "../config/index.js";
 
 export interface BusinessSchedule {
   /** IANA time zone, e.g. "America/Mexico_City". */

@@ -4,12 +4,12 @@
 // (`whatsapp/message.send-requested`, retried for over an hour) under the SAME dedupe keys: sendOnce
 // delivers each key once, whichever function gets there first, so nothing is lost or doubled.
 import { NonRetriableError } from "inngest";
-import { whatsappMessageSendRequested } from "../../shared/events.js";
-import { describeError, silentLogger } from "../gateway/logger.js";
-import type { E164 } from "../gateway/transport.js";
-import { sendOnce, type SendOnceDeps, type SendOnceResult } from "../outbound/send-once.js";
-import { toStepError } from "../outbound/step-errors.js";
-import { sendRequestedEventId } from "./keys.js";
+import { whatsappMessageSendRequested } from "../../../shared/events.js";
+import { describeError, silentLogger } from "../../logger.js";
+import type { E164 } from "../../gateway/transport.js";
+import { sendOnce, type SendOnceDeps, type SendOnceResult } from "../../outbound/send-once.js";
+import { toStepError } from "../../outbound/step-errors.js";
+import { sendRequestedEventId } from "../../keys.js";
 
 /** The send request's `reason` for a reply the agent could not deliver itself. */
 export const AGENT_REPLY_REASON = "agent-reply";

@@ -4,8 +4,8 @@
 // announced twice is still one event.
 import { clock } from "../../shared/clock.js";
 import type { DbHandle } from "../../shared/db/index.js";
-import type { InboundPipeline } from "./inbound.js";
-import { describeError, silentLogger, type GatewayLogger } from "./logger.js";
+import type { InboundPipeline } from "./pipeline.js";
+import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 
 export interface InboundRelayOptions {
   accountId: string;
@@ -21,7 +21,7 @@ export interface InboundRelayOptions {
    */
   minAgeMs?: number;
   batchSize?: number;
-  logger?: GatewayLogger;
+  logger?: WorkerLogger;
 }
 
 export interface RelayPass {
@@ -34,7 +34,7 @@ export class InboundRelay {
   private running = false;
   private failures = 0;
   private pass: Promise<RelayPass> | undefined;
-  private readonly logger: GatewayLogger;
+  private readonly logger: WorkerLogger;
 
   constructor(private readonly options: InboundRelayOptions) {
     this.logger = options.logger ?? silentLogger;

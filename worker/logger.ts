@@ -1,13 +1,13 @@
-// The gateway logs through this narrow shape (pino's `logger.info(obj, msg)` fits it), so that
-// the composition root can hand in the project logger.
-export interface GatewayLogger {
+// The worker's logger port: every capability of the worker logs through this narrow shape (pino's
+// `logger.info(obj, msg)` fits it), so that the composition root can hand in the project logger.
+export interface WorkerLogger {
   debug(fields: Record<string, unknown>, message: string): void;
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export const silentLogger: GatewayLogger = {
+export const silentLogger: WorkerLogger = {
   debug: () => {},
   info: () => {},
   warn: () => {},

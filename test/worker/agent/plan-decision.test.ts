@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planDecision, modePath } from "../../../worker/agent/apply-decision.js";
+import { modePath } from "../../../worker/agent/turn/modes.js";
+import { planDecision } from "../../../worker/agent/turn/plan-decision.js";
 import type { ToolCall } from "../../../worker/agent/brain/tools.js";
 import type { BrainContext, BrainDecision } from "../../../worker/agent/brain/types.js";
 import { seedOffer } from "./support/simulate.js";
