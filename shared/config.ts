@@ -567,6 +567,18 @@ export const settings = {
     int(0, 10),
     { default: "3" },
   ),
+  AUTOMATION_WEBHOOK_SECRET: optional(
+    "automations",
+    "Key of the HMAC-SHA256 signature on automation webhooks; unset = webhook actions fail",
+    text(),
+    { secret: true },
+  ),
+  AUTOMATION_WEBHOOK_ALLOWLIST: setting(
+    "automations",
+    "Comma-separated IPs or CIDR ranges webhooks may reach although private, loopback or link-local",
+    list(),
+    { default: "" },
+  ),
 
   // sandbox: the standalone local Inngest engine (`npm run engine`; its flags override these)
   INNGEST_ENGINE_PORT: setting(
@@ -658,7 +670,7 @@ export interface Config {
     approvalReminderMs: number;
   };
   business: { timezone: string; hours: BusinessHours; days: number[] };
-  automations: { maxCascadeDepth: number };
+  automations: { maxCascadeDepth: number; webhookSecret: string | undefined; webhookAllowlist: string[] };
   /** The standalone local Inngest engine (sandbox only). */
   engine: { port: number; host: string; dataDir: string };
 }
@@ -774,7 +786,11 @@ function toConfig(v: Parsed): Config {
       approvalReminderMs: v.APPROVAL_REMINDER,
     },
     business: { timezone: v.BUSINESS_TIMEZONE, hours: v.BUSINESS_HOURS, days: v.BUSINESS_DAYS },
-    automations: { maxCascadeDepth: v.AUTOMATION_MAX_CASCADE_DEPTH },
+    automations: {
+      maxCascadeDepth: v.AUTOMATION_MAX_CASCADE_DEPTH,
+      webhookSecret: v.AUTOMATION_WEBHOOK_SECRET,
+      webhookAllowlist: v.AUTOMATION_WEBHOOK_ALLOWLIST,
+    },
     engine: {
       port: v.INNGEST_ENGINE_PORT,
       host: v.INNGEST_ENGINE_HOST,
@@ -860,6 +876,7 @@ export function redactConfig(config: Config): Config {
     },
     anthropic: { ...config.anthropic, apiKey: secret(config.anthropic.apiKey) },
     whatsapp: { ...config.whatsapp, adminToken: secret(config.whatsapp.adminToken) },
+    automations: { ...config.automations, webhookSecret: secret(config.automations.webhookSecret) },
   } as Config;
 }
 

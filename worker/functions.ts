@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "../shared/config.js";
 import type { DbHandle } from "../shared/db/index.js";
 import { createInngestClient, workerAppId } from "../shared/inngest.js";
 import { createAgentFunctions } from "./agent/index.js";
+import { createAutomationFunctions } from "./automations/index.js";
 import type { Brain } from "./agent/brain/types.js";
 import { createProactiveSendFunction, type ProactiveSendDeps } from "./outbound/proactive-send.js";
 import { createTimerFunctions } from "./timers/index.js";
@@ -28,6 +29,7 @@ export function createWorkerFunctions(deps: WorkerFunctionDeps): InngestFunction
   const agent = deps.agent ?? {};
   return [
     createProactiveSendFunction(deps),
+    ...createAutomationFunctions(deps),
     ...(agent === false
       ? []
       : [

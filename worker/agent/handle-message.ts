@@ -29,6 +29,7 @@ import {
   agentBrainFailed,
   agentHandoffRequested,
   agentModeChanged,
+  crmContactFieldChanged,
   agentPromosOffered,
   orderCreated,
   orderCreatedEventId,
@@ -187,12 +188,15 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       // ---- apply ----
       const saveFields = plan.saveFields;
       const draft = plan.orderDraft;
+      let savedFields: string[] = [];
       if (Object.keys(saveFields).length > 0 || draft !== undefined) {
-        await step.run("save-data", async () => {
-          if (Object.keys(saveFields).length > 0)
-            await db.conversations.saveCollected(conversationId, saveFields);
+        savedFields = await step.run("save-data", async () => {
+          const saved =
+            Object.keys(saveFields).length > 0
+              ? await db.conversations.saveCollected(conversationId, saveFields)
+              : { accepted: [] as string[] };
           if (draft !== undefined) await db.conversations.setOrderDraft(conversationId, draft?.lines ?? null);
-          return "saved";
+          return [...saved.accepted];
         });
       }
 
@@ -315,6 +319,13 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
               ),
             ]
           : []),
+        // The CRM automations' field.changed trigger (one event per field and turn).
+        ...savedFields.map((field) =>
+          crmContactFieldChanged.create(
+            { ...scope, field, at },
+            { id: `field:${conversationId}:${watermark}:${field}` },
+          ),
+        ),
         ...(plan.handoff
           ? [
               agentHandoffRequested.create(
