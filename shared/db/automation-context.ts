@@ -4,6 +4,7 @@
 import type { AutomationContext } from "../domain/automations-conditions.js";
 import { formatMoney } from "../domain/money.js";
 import type { ContactDoc } from "./contacts.js";
+import { InvalidInputError } from "./errors.js";
 import type { ConversationDoc } from "./conversations.js";
 import type { OrderDoc } from "./orders.js";
 import type { Repositories } from "./repositories.js";
@@ -68,10 +69,18 @@ export async function loadAutomationContext(
   scope: ContextScope,
   event: { name: string; data: Record<string, unknown> },
 ): Promise<AutomationContext> {
+  // An id the data layer refuses (malformed) reads as "not found": the event's data is the customer's
+  // business, not a reason to fail the run.
+  const orNull = <T>(read: () => Promise<T | null>) =>
+    read().catch((error: unknown) => {
+      if (error instanceof InvalidInputError) return null;
+      throw error;
+    });
+  const { contactId, conversationId, orderId } = scope;
   const [contact, conversation, order] = await Promise.all([
-    scope.contactId ? db.contacts.getById(scope.contactId) : Promise.resolve(null),
-    scope.conversationId ? db.conversations.getById(scope.conversationId) : Promise.resolve(null),
-    scope.orderId ? db.orders.getById(scope.orderId) : Promise.resolve(null),
+    contactId ? orNull(() => db.contacts.getById(contactId)) : null,
+    conversationId ? orNull(() => db.conversations.getById(conversationId)) : null,
+    orderId ? orNull(() => db.orders.getById(orderId)) : null,
   ]);
   return {
     ...(contact ? { contact: contactView(contact, conversation) } : {}),
