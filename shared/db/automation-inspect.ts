@@ -35,8 +35,7 @@ export interface RunSummary {
 }
 
 export type RecentRuns =
-  | { found: false; name: string }
-  | { found: true; name: string; enabled: boolean; runs: RunSummary[] };
+  { found: false; name: string } | { found: true; name: string; enabled: boolean; runs: RunSummary[] };
 
 function summarize(execution: AutomationExecutionDoc): RunSummary {
   return {
@@ -144,10 +143,16 @@ async function exampleTrigger(
   const base = { ...scope, at: clock.now().toISOString() };
   const trigger = automation.trigger;
   const conversation = scope.conversationId ? await db.conversations.getById(scope.conversationId) : null;
-  const latestOrder = scope.conversationId ? (await db.orders.listByConversation(scope.conversationId)).at(-1) : undefined;
+  const latestOrder = scope.conversationId
+    ? (await db.orders.listByConversation(scope.conversationId)).at(-1)
+    : undefined;
   switch (trigger.type) {
     case "contact.created":
-      return { name: "crm/contact.created", data: base, note: "as if the contact had just written for the first time" };
+      return {
+        name: "crm/contact.created",
+        data: base,
+        note: "as if the contact had just written for the first time",
+      };
     case "message.keyword": {
       const last = scope.conversationId
         ? (await db.messages.listRecent(scope.conversationId, 50)).filter((m) => m.direction === "in").at(-1)
@@ -167,7 +172,9 @@ async function exampleTrigger(
     case "order.created":
     case "order.status_changed": {
       if (!latestOrder) return { name: "order/created", data: base, note: "the contact has no order" };
-      const decision = { approved: "approved", rejected: "rejected", expired: "expired" }[latestOrder.status as string];
+      const decision = { approved: "approved", rejected: "rejected", expired: "expired" }[
+        latestOrder.status as string
+      ];
       return {
         name: trigger.type === "order.created" ? "order/created" : "order/decided",
         data: { ...base, orderId: latestOrder._id, ...(decision ? { decision } : {}) },
@@ -199,7 +206,10 @@ async function exampleTrigger(
       const idleDays = last ? Math.floor((clock.nowMs() - last.getTime()) / DAY_MS) : null;
       return {
         name: "crm/contact.inactive",
-        data: { ...base, days: idleDays !== null && idleDays >= trigger.config.days ? trigger.config.days : -1 },
+        data: {
+          ...base,
+          days: idleDays !== null && idleDays >= trigger.config.days ? trigger.config.days : -1,
+        },
         note: idleDays === null ? "the contact has never written" : `last message ${idleDays} day(s) ago`,
       };
     }
@@ -224,9 +234,13 @@ function describeAction(
       if (isBotSilent(conversation.mode as never)) return "would skip: a person has the conversation";
       return `would send on WhatsApp (in business hours): ${quote(action.text)}`;
     case "add_tag":
-      return tags.includes(action.tag) ? `already tagged ${action.tag}: no change` : `would add tag ${action.tag}`;
+      return tags.includes(action.tag)
+        ? `already tagged ${action.tag}: no change`
+        : `would add tag ${action.tag}`;
     case "remove_tag":
-      return tags.includes(action.tag) ? `would remove tag ${action.tag}` : `not tagged ${action.tag}: no change`;
+      return tags.includes(action.tag)
+        ? `would remove tag ${action.tag}`
+        : `not tagged ${action.tag}: no change`;
     case "change_stage":
       return contact["pipeline"] === action.pipeline && contact["stage"] === action.stage
         ? `already in ${action.pipeline}/${action.stage}: no change`
@@ -240,7 +254,9 @@ function describeAction(
     case "create_task":
       return `would give ${action.assignee} a task${action.due ? ` due in ${action.due}` : ""}: ${quote(action.title)}`;
     case "handoff":
-      return conversation?.mode === "handoff" ? "already with a person: no change" : "would hand the conversation to a person";
+      return conversation?.mode === "handoff"
+        ? "already with a person: no change"
+        : "would hand the conversation to a person";
     case "delay":
       return `would wait ${action.duration}`;
   }

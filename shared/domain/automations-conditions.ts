@@ -138,10 +138,10 @@ export function describeCondition(condition: Condition, context?: AutomationCont
   let value = "";
   if (condition.op === "matches") value = ` /${condition.value.pattern}/${condition.value.flags}`;
   else if ("value" in condition) value = ` ${JSON.stringify(condition.value)}`;
-  const seen =
-    context === undefined
-      ? ""
-      : ` (was ${JSON.stringify(resolvePath(context, condition.field)) ?? "missing"})`;
+  if (context === undefined) return `${condition.field} ${condition.op}${value}`;
+  // Customer text can be long: the history keeps the start of it.
+  const shown = JSON.stringify(resolvePath(context, condition.field)) ?? "missing";
+  const seen = ` (was ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown})`;
   return `${condition.field} ${condition.op}${value}${seen}`;
 }
 
