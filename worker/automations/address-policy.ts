@@ -22,8 +22,7 @@ const REFUSED_V4: [string, number][] = [
 const REFUSED_V6: [string, number][] = [
   ["::", 128],
   ["::1", 128],
-  // IPv4-mapped and translated addresses are judged as refused unless allowlisted.
-  ["::ffff:0:0", 96],
+  // IPv4-mapped addresses (::ffff:a.b.c.d) are judged as their IPv4 address (see `refusal`).
   ["64:ff9b::", 96],
   ["100::", 64],
   ["2001:db8::", 32],
@@ -35,6 +34,17 @@ const REFUSED_V6: [string, number][] = [
 const refused = new BlockList();
 for (const [net, prefix] of REFUSED_V4) refused.addSubnet(net, prefix, "ipv4");
 for (const [net, prefix] of REFUSED_V6) refused.addSubnet(net, prefix, "ipv6");
+
+/** "::ffff:127.0.0.1" or "::ffff:7f00:1" → "127.0.0.1"; undefined for other addresses. */
+function mappedIPv4(address: string): string | undefined {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (dotted) return dotted;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return undefined;
+  const high = parseInt(hex[1] as string, 16);
+  const low = parseInt(hex[2] as string, 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+}
 
 export class AddressPolicy {
   private readonly allowed = new BlockList();
@@ -55,7 +65,7 @@ export class AddressPolicy {
   refusal(address: string): string | null {
     const family = isIP(address);
     if (family === 0) return `${address} is not an IP address`;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    const mapped = mappedIPv4(address);
     const [ip, type] = mapped
       ? [mapped, "ipv4" as const]
       : [address, family === 4 ? ("ipv4" as const) : ("ipv6" as const)];
