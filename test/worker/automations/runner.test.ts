@@ -393,6 +393,36 @@ describe("conversation and Slack actions", () => {
   });
 });
 
+describe("WhatsApp sends", () => {
+  it("go through the proactive sender, and skip a contact who opted out", async () => {
+    await h.define({
+      name: "say-thanks",
+      trigger: { type: "tag.added", config: { tag: "say-thanks" } },
+      actions: [{ type: "send_whatsapp", text: "Gracias {{contact.name}}" }],
+    });
+    const writer = await customer();
+    await tagAdded(writer.scope, "say-thanks");
+    const [sent] = await mineOf("say-thanks", writer.scope.contactId);
+    expect(sent?.actions[0]).toMatchObject({ status: "succeeded" });
+    await eventually(() => (h.worker.phones.outbound(writer.phone).length > 0 ? true : undefined));
+    expect(h.worker.phones.outbound(writer.phone).map((m) => [m.text, m.dedupeKey])).toEqual([
+      ["Gracias Ana", `automation:${sent?._id}:0`],
+    ]);
+
+    const quitter = await customer();
+    await h.say(quitter.phone, "STOP");
+    const confirmations = h.worker.phones.outbound(quitter.phone).length;
+    await tagAdded(quitter.scope, "say-thanks");
+    const [skipped] = await mineOf("say-thanks", quitter.scope.contactId);
+    expect(skipped).toMatchObject({
+      status: "succeeded",
+      actions: [{ status: "skipped", detail: "the contact opted out: not sent" }],
+    });
+    await h.engine.settle();
+    expect(h.worker.phones.outbound(quitter.phone)).toHaveLength(confirmations);
+  });
+});
+
 describe("catastrophic regex", () => {
   it("a slow condition regex is stopped and recorded; the worker keeps running automations", async () => {
     // Accepted by the static check (no nested quantifier) but polynomial: bounded at run time.
