@@ -47,7 +47,12 @@ async function main(): Promise<void> {
     inngest: { ...config.inngest, mode: "dev", baseUrl: engine.url },
   };
 
-  const db = await connectDb({ uri: mongoUri, dbName: config.mongo.db, appName: "sandbox" });
+  const db = await connectDb({
+    uri: mongoUri,
+    dbName: config.mongo.db,
+    appName: "sandbox",
+    seedAutomations: true,
+  });
 
   const phones = new SandboxPhones({ accountId: config.whatsapp.accountId, logger });
   const worker = createWorkerApp({

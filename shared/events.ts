@@ -36,11 +36,23 @@ const money = z.object({
 
 /** Fields every conversation-scoped event carries. */
 const conversationScope = { accountId: accountIdSchema, conversationId: id };
-/** Fields every CRM (automation trigger) event carries; cascadeDepth counts automation-caused hops. */
+/**
+ * Set on events an automation run caused: how many automation runs led here (1 = caused directly by
+ * a run whose trigger no automation caused) and the ids of those automations, oldest first. The
+ * runner stops a chain deeper than AUTOMATION_MAX_CASCADE_DEPTH or one that comes back to itself.
+ */
+export const cascadeSchema = z.object({
+  depth: z.number().int().min(1).max(100),
+  automationIds: z.array(id).min(1).max(100),
+  executionId: id,
+});
+export type Cascade = z.infer<typeof cascadeSchema>;
+
+/** Fields every CRM (automation trigger) event carries. */
 const crmScope = {
   ...conversationScope,
   contactId: id,
-  cascadeDepth: z.number().int().min(0).max(100).optional(),
+  cascade: cascadeSchema.optional(),
 };
 
 // ---- whatsapp/* : the gateway (worker) ----
@@ -117,6 +129,8 @@ export const agentModeChanged = eventType("agent/mode.changed", {
     from: mode,
     to: mode,
     at: isoTime,
+    /** Set when an automation's handoff action made the change. */
+    cascade: cascadeSchema.optional(),
   }),
 });
 
@@ -130,7 +144,13 @@ export const agentPromosOffered = eventType("agent/promos.offered", {
   }),
 });
 
-export const handoffReasons = ["customer-asked", "model-requested", "cost-cap", "brain-error"] as const;
+export const handoffReasons = [
+  "customer-asked",
+  "model-requested",
+  "cost-cap",
+  "brain-error",
+  "automation",
+] as const;
 /** A human should take over the conversation (posted to Slack). */
 export const agentHandoffRequested = eventType("agent/handoff.requested", {
   schema: z.object({
@@ -191,14 +211,16 @@ export const orderDecided = eventType("order/decided", {
 
 // ---- crm/* : business facts that automations trigger on ----
 
+/** A customer wrote for the first time (the gateway, with their first message). */
 export const crmContactCreated = eventType("crm/contact.created", {
   schema: z.object({ ...crmScope, at: isoTime }),
 });
 
+/** A contact field changed: collected by the agent (name, address, city, ...) or set by an automation. */
 export const crmContactFieldChanged = eventType("crm/contact.field-changed", {
   schema: z.object({
     ...crmScope,
-    /** Which collected field: "name", "address", "city", ... */
+    /** Which field: "name", "address", "city", or a custom field like "origen". */
     field: z.string().min(1).max(64),
     at: isoTime,
   }),
@@ -213,34 +235,72 @@ const tagChange = z.object({
 export const crmTagAdded = eventType("crm/tag.added", { schema: tagChange });
 export const crmTagRemoved = eventType("crm/tag.removed", { schema: tagChange });
 
-/** An order moved between statuses (the CRM "stage"). */
-export const crmOrderStatusChanged = eventType("crm/order.status-changed", {
+/** The contact moved to another stage of a sales pipeline. */
+export const crmStageChanged = eventType("crm/stage.changed", {
   schema: z.object({
     ...crmScope,
-    orderId: id,
+    pipeline: z.string().min(1).max(64),
+    stage: z.string().min(1).max(64),
+    /** The stage before (in the same pipeline), or null. */
     from: z.string().min(1).max(64).nullable(),
-    to: z.string().min(1).max(64),
     at: isoTime,
   }),
 });
 
-/** An inbound message matched a keyword that some automation listens to. */
-export const crmKeywordReceived = eventType("crm/keyword.received", {
+/**
+ * The contact has not written for `days` days (the inactivity scan). Event id
+ * `inactive:<contactId>:<days>:<last inbound ms>`: once per inactivity period.
+ */
+export const crmContactInactive = eventType("crm/contact.inactive", {
   schema: z.object({
     ...crmScope,
-    messageId: id,
-    keyword: z.string().min(1).max(64),
+    days: z.number().int().min(1).max(365),
+    lastInboundAt: isoTime,
     at: isoTime,
   }),
 });
 
 // ---- automation/* : the automations engine ----
 
-export const automationExecutionStatuses = ["succeeded", "failed", "skipped"] as const;
+/**
+ * One automation should evaluate one trigger event (the dispatcher fans a trigger event out to every
+ * enabled automation of its trigger type). Carries automationId so that the toggle event cancels
+ * the run (`cancelOn` matches data.automationId). Event id `automation:<automationId>:<event id>`.
+ */
+export const automationRunRequested = eventType("automation/run.requested", {
+  schema: z.object({
+    accountId: accountIdSchema,
+    automationId: id,
+    automationName: z.string().min(1).max(100),
+    /** Trigger type, e.g. "contact.created" (each type has its own runner function). */
+    trigger: z.string().min(1).max(64),
+    conversationId: id.optional(),
+    contactId: id.optional(),
+    /** The trigger event as the engine delivered it. */
+    source: z.object({
+      name: z.string().min(1).max(100),
+      id: z.string().min(1).max(300),
+      data: z.record(z.string(), z.unknown()),
+    }),
+    /** What the keyword trigger matched. */
+    keyword: z.string().max(300).optional(),
+  }),
+});
+
+export const automationExecutionStatuses = [
+  "succeeded",
+  "failed",
+  "stopped",
+  "cancelled",
+  "loop",
+  "not_matched",
+  "rate_limited",
+] as const;
 /** An automation run finished (for monitoring and Slack notifications). */
 export const automationExecutionFinished = eventType("automation/execution.finished", {
   schema: z.object({
     accountId: accountIdSchema,
+    automationId: id,
     automationName: z.string().min(1).max(100),
     executionId: id,
     triggerEvent: z.string().min(1).max(100),
@@ -251,12 +311,49 @@ export const automationExecutionFinished = eventType("automation/execution.finis
   }),
 });
 
-/** An admin switched an automation on or off (after the atomic update in MongoDB). */
+/**
+ * An admin switched an automation on or off (after the atomic update in MongoDB). Disabling cancels
+ * the automation's runs that are waiting in a delay (their `cancelOn` matches data.automationId).
+ * Event id: automationToggledEventId.
+ */
 export const automationDefinitionToggled = eventType("automation/definition.toggled", {
   schema: z.object({
+    automationId: id,
     automationName: z.string().min(1).max(100),
     enabled: z.boolean(),
     by: z.string().min(1).max(64),
+    at: isoTime,
+  }),
+});
+
+/** The "notify Slack" action: the Slack side posts `text` (variables already filled in). */
+export const automationSlackNotifyRequested = eventType("automation/slack.notify-requested", {
+  schema: z.object({
+    accountId: accountIdSchema,
+    automationId: id,
+    automationName: z.string().min(1).max(100),
+    executionId: id,
+    conversationId: id.optional(),
+    contactId: id.optional(),
+    /** Channel id or name; unset = the sales channel. */
+    channel: z.string().min(1).max(80).optional(),
+    text: z.string().min(1).max(4_000),
+    at: isoTime,
+  }),
+});
+
+/** The "create task" action: the Slack side gives the task to `assignee` (a Slack user id). */
+export const automationTaskCreateRequested = eventType("automation/task.create-requested", {
+  schema: z.object({
+    accountId: accountIdSchema,
+    automationId: id,
+    automationName: z.string().min(1).max(100),
+    executionId: id,
+    conversationId: id.optional(),
+    contactId: id.optional(),
+    assignee: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
+    title: z.string().min(1).max(300),
+    dueAt: isoTime.optional(),
     at: isoTime,
   }),
 });
@@ -281,27 +378,30 @@ export const catalogue = [
   crmContactFieldChanged,
   crmTagAdded,
   crmTagRemoved,
-  crmOrderStatusChanged,
-  crmKeywordReceived,
+  crmStageChanged,
+  crmContactInactive,
+  automationRunRequested,
   automationExecutionFinished,
   automationDefinitionToggled,
+  automationSlackNotifyRequested,
+  automationTaskCreateRequested,
 ] as const;
 
 export type CatalogueEvent = (typeof catalogue)[number];
 export type EventName = CatalogueEvent["name"];
 
-/** The events an automation can be triggered by (each carries accountId, conversationId and contactId). */
+/** The events automations are triggered by (each carries accountId, conversationId and contactId). */
 export const automationTriggers = [
-  whatsappMessageReceived,
-  crmKeywordReceived,
   crmContactCreated,
-  crmContactFieldChanged,
-  crmTagAdded,
-  crmTagRemoved,
+  whatsappMessageReceived,
+  agentModeChanged,
   orderCreated,
   orderDecided,
-  crmOrderStatusChanged,
-  agentModeChanged,
+  crmTagAdded,
+  crmTagRemoved,
+  crmStageChanged,
+  crmContactFieldChanged,
+  crmContactInactive,
 ] as const;
 export type AutomationTriggerName = (typeof automationTriggers)[number]["name"];
 
@@ -336,4 +436,14 @@ export function orderDecidedEventId(orderId: string): string {
 /** `order:<order id>:created`. */
 export function orderCreatedEventId(orderId: string): string {
   return `order:${orderId}:created`;
+}
+
+/** `contact-created:<contact id>`: one per contact, however often the first message is re-announced. */
+export function contactCreatedEventId(contactId: string): string {
+  return `contact-created:${contactId}`;
+}
+
+/** `toggle:<automation id>:<enabled|disabled>:<at>`: one per toggle. */
+export function automationToggledEventId(automationId: string, enabled: boolean, at: string): string {
+  return `toggle:${automationId}:${enabled ? "enabled" : "disabled"}:${at}`;
 }

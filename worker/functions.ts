@@ -5,6 +5,7 @@ import type { InngestFunction } from "inngest";
 import type { Config } from "../shared/config/index.js";
 import type { DbHandle } from "../shared/db/index.js";
 import { createAgentFunctions } from "./agent/index.js";
+import { createAutomationFunctions } from "./automations/index.js";
 import type { Brain } from "./agent/brain/types.js";
 import { createProactiveSendFunction, type ProactiveSendDeps } from "./outbound/proactive-send.js";
 import { createTimerFunctions } from "./timers/index.js";
@@ -39,4 +40,5 @@ export const createSalesFunctions: WorkerFunctions = (deps) => [
 export const createWorkerFunctions: WorkerFunctions = (deps) => [
   ...createOutboundFunctions(deps),
   ...createSalesFunctions(deps),
+  ...createAutomationFunctions(deps),
 ];

@@ -29,9 +29,9 @@ export function promosOfferedEventId(conversationId: string, episode: number): s
   return `promos:${conversationId}:${episode}`;
 }
 
-/** `agent/handoff.requested` and `agent/brain.failed`: once per handled turn. */
+/** `agent/handoff.requested`, `agent/brain.failed`, `crm/contact.field-changed` (`field-<name>`): once per handled turn. */
 export function turnEventId(
-  kind: "handoff" | "brain-failed",
+  kind: "handoff" | "brain-failed" | `field-${string}`,
   conversationId: string,
   watermark: number,
 ): string {

@@ -39,6 +39,8 @@ export async function runStandaloneWorker(options: StandaloneWorkerOptions): Pro
     uri: requireMongoUri(config),
     dbName: config.mongo.db,
     appName: workerAppId(config),
+    // The example automations, created once (existing ones, and admins' changes, are kept).
+    seedAutomations: true,
   });
   const inngest = createInngestClient(config, { appId: workerAppId(config), logger });
 

@@ -463,6 +463,18 @@ export const settings = {
     int(0, 10),
     { default: "3", at: "automations.maxCascadeDepth" },
   ),
+  AUTOMATION_WEBHOOK_SECRET: optional(
+    "automations",
+    "Key of the HMAC-SHA256 signature on automation webhooks; unset = webhook actions fail",
+    text(),
+    { secret: true, at: "automations.webhookSecret" },
+  ),
+  AUTOMATION_WEBHOOK_ALLOWLIST: setting(
+    "automations",
+    "Comma-separated IPs or CIDR ranges webhooks may reach although private, loopback or link-local",
+    list(),
+    { default: "", at: "automations.webhookAllowlist" },
+  ),
 
   // sandbox: the standalone local Inngest engine (`npm run engine`; its flags override these)
   INNGEST_ENGINE_PORT: setting(

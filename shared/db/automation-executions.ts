@@ -1,16 +1,13 @@
-// automation_executions: one document per automation run (the history peers lack: research/anchors.md
-// §3.5). Unique per (automation, trigger event id), so a redelivered event never runs an automation
-// twice. Kept for a retention period (TTL index on `expireAt`, default 90 days).
+// automation_executions: one document per automation run (the history peers lack): the trigger
+// event, whether the conditions matched (and which one failed), every action's status, timing and
+// error, the final status, the cascade depth and what caused it. Unique per (automation, trigger
+// event id), so a redelivered event never runs an automation twice. Kept for a retention period
+// (TTL index on `expireAt`, default 90 days).
 import type { Collection, Db } from "mongodb";
 import { z } from "zod";
 import { clock } from "../clock.js";
 import type { ActionResultStatus, AutomationActionType, ExecutionStatus } from "../domain/automations.js";
-import {
-  ACTION_RESULT_STATUSES,
-  ACTION_TYPES,
-  automationNameSchema,
-  eventNameSchema,
-} from "../domain/automations.js";
+import { ACTION_TYPES, automationNameSchema, triggerTypeSchema } from "../domain/automations.js";
 import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
@@ -24,8 +21,11 @@ export interface ActionResult {
   index: number;
   type: AutomationActionType;
   status: ActionResultStatus;
+  /** What it did, e.g. "tag lead added", "already tagged lead: nothing changed", "HTTP 200". */
+  detail?: string;
   error?: string;
-  at: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
 }
 
 export interface AutomationExecutionDoc {
@@ -33,19 +33,26 @@ export interface AutomationExecutionDoc {
   automationId: string;
   automationName: string;
   automationVersion: number;
-  /** Id of the event that triggered the run (Inngest event id). */
+  trigger: string;
+  /** Id and name of the event that triggered the run, and its data. */
   triggerEventId: string;
   triggerEvent: string;
+  triggerData: Record<string, unknown>;
   accountId?: string;
   conversationId?: string;
   contactId?: string;
   /** How many automation runs caused this trigger (0 = a customer/staff action); loop protection. */
   depth: number;
-  /** Event ids of the chain that led here, oldest first. */
+  /** Ids of the automations whose runs led here, oldest first. */
   causedBy: string[];
+  /** Execution that emitted the trigger event, when an automation did. */
+  causedByExecutionId?: string;
+  matched: boolean;
+  /** Why the conditions did not match ("group 1: order.totalMinor gt 100000 (was 49900)"). */
+  failedCondition?: string;
   status: ExecutionStatus;
-  /** Why it did not run ("conditions_not_met", "depth_exceeded", "rate_limited", "disabled"...). */
-  skippedReason?: string;
+  /** Why it stopped early (loop, disabled, rate limit). */
+  reason?: string;
   actions: ActionResult[];
   error?: string;
   startedAt: Date;
@@ -61,47 +68,68 @@ export const executionIndexes: CollectionIndexes = {
     { name: "automation_contact_started", key: { automationId: 1, contactId: 1, startedAt: -1 } },
     { name: "name_started", key: { automationName: 1, startedAt: -1 } },
     { name: "conversation_started", key: { conversationId: 1, startedAt: -1 } },
+    { name: "automation_status", key: { automationId: 1, status: 1 } },
     { name: "expire_at_ttl", key: { expireAt: 1 }, expireAfterSeconds: 0 },
   ],
 };
 
 const idSchema = z.string().min(1).max(64);
 const eventIdSchema = z.string().min(1).max(300);
+const outcomeStatuses = ["running", "loop", "not_matched", "rate_limited"] as const;
 const beginSchema = z
   .object({
     automationId: idSchema,
     automationName: automationNameSchema,
     automationVersion: z.number().int().positive(),
+    trigger: triggerTypeSchema,
     triggerEventId: eventIdSchema,
-    triggerEvent: eventNameSchema,
+    triggerEvent: z.string().min(1).max(100),
+    triggerData: z.record(z.string(), z.unknown()),
     accountId: accountIdSchema.optional(),
     conversationId: idSchema.optional(),
     contactId: idSchema.optional(),
     depth: z.number().int().nonnegative().max(100),
-    causedBy: z.array(eventIdSchema).max(20).default([]),
+    causedBy: z.array(idSchema).max(100).default([]),
+    causedByExecutionId: idSchema.optional(),
+    /** The planned actions (recorded "pending"; a run that does not start records none). */
+    actions: z.array(z.enum(ACTION_TYPES)).max(20),
+    /** running = the actions start now; the others end the run at once. */
+    status: z.enum(outcomeStatuses),
+    matched: z.boolean(),
+    failedCondition: z.string().max(1_000).optional(),
+    reason: z.string().max(300).optional(),
+    error: z.string().max(1_000).optional(),
   })
   .strict();
 export type BeginExecutionInput = z.input<typeof beginSchema>;
 
-const actionResultSchema = z
+const actionUpdateSchema = z
   .object({
-    index: z.number().int().nonnegative().max(100),
-    type: z.enum(ACTION_TYPES),
-    status: z.enum(ACTION_RESULT_STATUSES),
+    status: z.enum(["running", "succeeded", "failed", "skipped"]),
+    detail: z
+      .string()
+      .transform((s) => s.slice(0, 300))
+      .optional(),
     error: z
       .string()
       .transform((s) => s.slice(0, 500))
       .optional(),
+    startedAt: z.date().optional(),
+    finishedAt: z.date().optional(),
   })
   .strict();
-export type ActionResultInput = z.input<typeof actionResultSchema>;
+export type ActionUpdateInput = z.input<typeof actionUpdateSchema>;
 
-const finishSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("succeeded") }).strict(),
-  z.object({ status: z.literal("failed"), error: z.string().transform((s) => s.slice(0, 1000)) }).strict(),
-  z.object({ status: z.literal("skipped"), skippedReason: z.string().min(1).max(200) }).strict(),
-  z.object({ status: z.literal("cancelled"), skippedReason: z.string().min(1).max(200).optional() }).strict(),
-]);
+const finishSchema = z
+  .object({
+    status: z.enum(["succeeded", "failed", "stopped", "cancelled"]),
+    reason: z.string().max(300).optional(),
+    error: z
+      .string()
+      .transform((s) => s.slice(0, 1000))
+      .optional(),
+  })
+  .strict();
 export type FinishExecutionInput = z.input<typeof finishSchema>;
 
 export type BeginExecutionResult =
@@ -111,19 +139,24 @@ export type BeginExecutionResult =
 
 export interface AutomationExecutionsRepo {
   begin(input: BeginExecutionInput): Promise<BeginExecutionResult>;
-  /** Records one action's result; recording the same index twice keeps the first (retried steps). */
-  recordAction(executionId: string, result: ActionResultInput): Promise<{ recorded: boolean }>;
-  /** running → final status; false if it had already finished. */
+  /** Sets one action's result while the run is running (a retried step writes the same again). */
+  updateAction(executionId: string, index: number, update: ActionUpdateInput): Promise<{ ok: boolean }>;
+  /** running → final status; pending/running actions become `skipped`. False if it had already finished. */
   finish(executionId: string, result: FinishExecutionInput): Promise<{ ok: boolean }>;
+  /** Marks every running execution of an automation cancelled (the toggle cancelled their runs). */
+  cancelRunning(automationId: string, reason: string): Promise<{ cancelled: number }>;
   getById(executionId: string): Promise<AutomationExecutionDoc | null>;
-  /** Runs (not skipped) of an automation for a contact since `since`: the per-contact frequency cap. */
+  /** Runs that started (not skipped) of an automation for a contact since `since`: the frequency cap. */
   countRunsForContactSince(automationId: string, contactId: string, since: Date): Promise<number>;
-  /** Latest runs, newest first, by automation name and/or conversation (`/automation logs`). */
+  /** Latest runs, newest first, by automation name and/or conversation (`/automation runs`). */
   listRecent(
     filter: { automationName?: string; conversationId?: string },
     limit?: number,
   ): Promise<AutomationExecutionDoc[]>;
 }
+
+/** Statuses of runs that did something (counted by the per-contact frequency cap). */
+const STARTED_STATUSES: ExecutionStatus[] = ["running", "succeeded", "failed", "stopped", "cancelled"];
 
 export function automationExecutionsRepo(
   db: Db,
@@ -134,16 +167,27 @@ export function automationExecutionsRepo(
   );
   const retentionMs = (options.retentionDays ?? DEFAULT_EXECUTION_RETENTION_DAYS) * 86_400_000;
 
+  /** Every action not yet done is recorded as skipped (the run ended before it). */
+  async function skipRemaining(id: string): Promise<void> {
+    const doc = await executions.findOne({ _id: id });
+    if (!doc) return;
+    const actions = doc.actions.map((a) =>
+      a.status === "pending" || a.status === "running" ? { ...a, status: "skipped" as const } : a,
+    );
+    await executions.updateOne({ _id: id }, { $set: { actions } });
+  }
+
   return {
     async begin(raw) {
-      const input = parseInput("automationExecutions.begin", beginSchema, raw);
+      const { actions, ...input } = parseInput("automationExecutions.begin", beginSchema, raw);
       const now = clock.now();
+      const final = input.status !== "running";
       const execution: AutomationExecutionDoc = {
         ...input,
         _id: newId("ax"),
-        status: "running",
-        actions: [],
+        actions: actions.map((type, index) => ({ index, type, status: final ? "skipped" : "pending" })),
         startedAt: now,
+        ...(final ? { finishedAt: now } : {}),
         expireAt: new Date(now.getTime() + retentionMs),
       };
       try {
@@ -160,15 +204,21 @@ export function automationExecutionsRepo(
       }
     },
 
-    async recordAction(executionId, raw) {
-      const id = parseInput("automationExecutions.recordAction", idSchema, executionId);
-      const result = parseInput("automationExecutions.recordAction", actionResultSchema, raw);
-      const entry: ActionResult = { ...result, at: clock.now() };
-      const updated = await executions.updateOne(
-        { _id: id, "actions.index": { $ne: result.index } },
-        { $push: { actions: entry } },
+    async updateAction(executionId, indexRaw, raw) {
+      const id = parseInput("automationExecutions.updateAction", idSchema, executionId);
+      const index = parseInput(
+        "automationExecutions.updateAction",
+        z.number().int().min(0).max(19),
+        indexRaw,
       );
-      return { recorded: updated.modifiedCount === 1 };
+      const update = parseInput("automationExecutions.updateAction", actionUpdateSchema, raw);
+      const set = Object.fromEntries(
+        Object.entries(update)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [`actions.${index}.${k}`, v]),
+      );
+      const updated = await executions.updateOne({ _id: id, status: "running" }, { $set: set });
+      return { ok: updated.matchedCount === 1 };
     },
 
     async finish(executionId, raw) {
@@ -178,7 +228,26 @@ export function automationExecutionsRepo(
         { _id: id, status: "running" },
         { $set: { ...result, finishedAt: clock.now() } },
       );
-      return { ok: updated.modifiedCount === 1 };
+      if (updated.modifiedCount !== 1) return { ok: false };
+      await skipRemaining(id);
+      return { ok: true };
+    },
+
+    async cancelRunning(automationId, reason) {
+      const id = parseInput("automationExecutions.cancelRunning", idSchema, automationId);
+      const running = await executions.find({ automationId: id, status: "running" }).toArray();
+      let cancelled = 0;
+      for (const doc of running) {
+        const updated = await executions.updateOne(
+          { _id: doc._id, status: "running" },
+          { $set: { status: "cancelled", reason, finishedAt: clock.now() } },
+        );
+        if (updated.modifiedCount === 1) {
+          cancelled += 1;
+          await skipRemaining(doc._id);
+        }
+      }
+      return { cancelled };
     },
 
     async getById(executionId) {
@@ -190,7 +259,7 @@ export function automationExecutionsRepo(
         automationId: parseInput("automationExecutions.countRunsForContactSince", idSchema, automationId),
         contactId: parseInput("automationExecutions.countRunsForContactSince", idSchema, contactId),
         startedAt: { $gte: parseInput("automationExecutions.countRunsForContactSince", z.date(), since) },
-        status: { $ne: "skipped" },
+        status: { $in: STARTED_STATUSES },
       });
     },
 

@@ -1,5 +1,5 @@
 // automations: CRM automation definitions (unique name), toggled by admins with `/automation`.
-// New definitions start disabled; enabling/disabling is one atomic conditional update that records
+// New definitions start disabled (seeds say whether they start enabled); enabling/disabling is one atomic conditional update that records
 // who and when, and reports "already enabled/disabled" (with who did it) instead of rewriting it.
 import type { Collection, Db } from "mongodb";
 import { z } from "zod";
@@ -7,7 +7,11 @@ import { clock } from "../clock.js";
 import type { Actor } from "../domain/actor.js";
 import { actorSchema } from "../domain/actor.js";
 import type { AutomationDefinition, AutomationDefinitionInput } from "../domain/automations.js";
-import { automationDefinitionSchema, automationNameSchema, eventNameSchema } from "../domain/automations.js";
+import {
+  automationDefinitionSchema,
+  automationNameSchema,
+  triggerTypeSchema,
+} from "../domain/automations.js";
 import automationsSeed from "./automations-seed.json" with { type: "json" };
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
@@ -27,6 +31,7 @@ export type AutomationDoc = AutomationDefinition & {
   version: number;
   createdBy: Actor;
   createdAt: Date;
+  /** Who changed it last (definition or enabled flag). */
   updatedBy: Actor;
   updatedAt: Date;
 };
@@ -35,7 +40,7 @@ export const automationIndexes: CollectionIndexes = {
   collection: COLLECTIONS.automations,
   indexes: [
     { name: "name_unique", key: { name: 1 }, unique: true },
-    { name: "enabled_trigger", key: { enabled: 1, "trigger.event": 1 } },
+    { name: "enabled_trigger_type", key: { enabled: 1, "trigger.type": 1 } },
   ],
 };
 
@@ -55,14 +60,24 @@ export type SetEnabledResult =
   | { outcome: "already_enabled" | "already_disabled"; automation: AutomationDoc }
   | { outcome: "not_found" };
 
-/** Example automations for the sandbox (all start disabled), validated. */
-export function defaultAutomationSeed(): AutomationDefinition[] {
-  return z.object({ automations: z.array(automationDefinitionSchema) }).parse(automationsSeed).automations;
+/** A definition to seed, and whether it starts enabled. */
+export type SeedAutomation = AutomationDefinitionInput & { enabled?: boolean };
+
+/** The automations created on first start (automations-seed.json), validated. */
+export function defaultAutomationSeed(): (AutomationDefinition & { enabled: boolean })[] {
+  return z
+    .object({
+      automations: z.array(automationDefinitionSchema.extend({ enabled: z.boolean().default(false) })),
+    })
+    .parse(automationsSeed).automations;
 }
 
 export interface AutomationsRepo {
-  /** Creates the definitions whose names do not exist yet (disabled); never touches existing ones. */
-  seedAutomations(definitions: AutomationDefinitionInput[], by: Actor): Promise<{ created: string[] }>;
+  /**
+   * Creates the definitions whose names do not exist yet (enabled as each says, default disabled);
+   * never touches existing ones, so running it on every start is safe.
+   */
+  seedAutomations(definitions: SeedAutomation[], by: Actor): Promise<{ created: string[] }>;
   create(definition: AutomationDefinitionInput, by: Actor): Promise<CreateAutomationResult>;
   /** Replaces the definition (not the enabled flag); optional optimistic check on `expectedVersion`. */
   update(
@@ -72,11 +87,13 @@ export interface AutomationsRepo {
     expectedVersion?: number,
   ): Promise<UpdateAutomationResult>;
   getByName(name: string): Promise<AutomationDoc | null>;
+  getById(automationId: string): Promise<AutomationDoc | null>;
   list(): Promise<AutomationDoc[]>;
-  /** Enabled automations triggered by `eventName`. */
-  listEnabledForEvent(eventName: string): Promise<AutomationDoc[]>;
+  /** Enabled automations of one trigger type, by name. */
+  listEnabledForTrigger(type: string): Promise<AutomationDoc[]>;
   /** Read before each action, so disabling stops a run between steps. */
   isEnabled(name: string): Promise<boolean>;
+  isEnabledById(automationId: string): Promise<boolean>;
   setEnabled(name: string, enabled: boolean, by: Actor): Promise<SetEnabledResult>;
 }
 
@@ -86,9 +103,11 @@ export function automationsRepo(db: Db): AutomationsRepo {
   const repo: AutomationsRepo = {
     async seedAutomations(definitions, by) {
       const created: string[] = [];
-      for (const definition of definitions) {
+      for (const { enabled = false, ...definition } of definitions) {
         const result = await repo.create(definition, by);
-        if (result.outcome === "created") created.push(result.automation.name);
+        if (result.outcome !== "created") continue;
+        if (enabled) await repo.setEnabled(result.automation.name, true, by);
+        created.push(result.automation.name);
       }
       return { created };
     },
@@ -158,9 +177,21 @@ export function automationsRepo(db: Db): AutomationsRepo {
       return automations.find({}).sort({ name: 1 }).toArray();
     },
 
-    async listEnabledForEvent(eventName) {
-      const event = parseInput("automations.listEnabledForEvent", eventNameSchema, eventName);
-      return automations.find({ enabled: true, "trigger.event": event }).sort({ name: 1 }).toArray();
+    async getById(automationId) {
+      return automations.findOne({
+        _id: parseInput("automations.getById", z.string().min(1).max(64), automationId),
+      });
+    },
+
+    async listEnabledForTrigger(typeRaw) {
+      const type = parseInput("automations.listEnabledForTrigger", triggerTypeSchema, typeRaw);
+      return automations.find({ enabled: true, "trigger.type": type }).sort({ name: 1 }).toArray();
+    },
+
+    async isEnabledById(automationId) {
+      const id = parseInput("automations.isEnabledById", z.string().min(1).max(64), automationId);
+      const doc = await automations.findOne({ _id: id }, { projection: { enabled: 1 } });
+      return doc?.enabled === true;
     },
 
     async isEnabled(nameRaw) {
@@ -177,7 +208,7 @@ export function automationsRepo(db: Db): AutomationsRepo {
       const stamp = enabled ? { enabledBy: by, enabledAt: now } : { disabledBy: by, disabledAt: now };
       const changed = await automations.findOneAndUpdate(
         { name, enabled: !enabled },
-        { $set: { enabled, ...stamp, updatedAt: now } },
+        { $set: { enabled, ...stamp, updatedBy: by, updatedAt: now } },
         { returnDocument: "after" },
       );
       if (changed) return { outcome: "changed", automation: changed };

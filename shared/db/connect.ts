@@ -16,7 +16,7 @@ const optionsSchema = z.object({
   serverSelectionTimeoutMS: z.number().int().positive().optional(),
   /** Seed the catalog from catalog-seed.json when it is empty (default true). */
   seedCatalog: z.boolean().optional(),
-  /** Create the example automations (disabled) when missing: for the sandbox (default false). */
+  /** Create the seed automations that are missing (worker and sandbox start; default false). */
   seedAutomations: z.boolean().optional(),
   executionRetentionDays: z.number().int().positive().optional(),
 });

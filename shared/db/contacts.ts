@@ -22,6 +22,10 @@ export interface ContactDoc {
   /** The name the customer shows on WhatsApp (not validated data: see conversation.collected.name). */
   profileName?: string;
   tags: string[];
+  /** Where the contact is in a sales pipeline (set by automations: shared/db/automation-crm.ts). */
+  stage?: { pipeline: string; stage: string; at: Date };
+  /** Custom CRM fields set by automations ("origen": "facebook"). */
+  fields?: Record<string, string>;
   createdAt: Date;
   lastSeenAt: Date;
 }

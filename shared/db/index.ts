@@ -17,3 +17,10 @@ export type * from "./audit-log.js";
 export type * from "./dedupe-keys.js";
 export { defaultCatalogSeed } from "./catalog.js";
 export { defaultAutomationSeed } from "./automations.js";
+export {
+  describeRecentRuns,
+  dryRunAutomation,
+  formatDryRun,
+  formatRecentRuns,
+} from "./automation-inspect.js";
+export type { DryRun, DryRunAction, RecentRuns, RunSummary } from "./automation-inspect.js";

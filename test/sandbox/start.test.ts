@@ -67,6 +67,18 @@ describe("npm start (the sandbox)", () => {
           .map((m) => m.text)
           .join("\n"),
       ).toMatch(/Hola/);
+      // The new customer's "hola" also ran the seeded new-lead automation, visible in the engine's runs.
+      let leadRuns: { functionId: string; status: string; output?: unknown }[] = [];
+      for (let i = 0; i < 150; i++) {
+        const res = await fetch(`${first.url}/sandbox/engine/runs`);
+        const { runs } = (await res.json()) as { runs: typeof leadRuns };
+        leadRuns = runs.filter((r) => r.functionId === "salesbot-worker-default-automation-contact-created");
+        if (leadRuns.some((r) => r.status === "completed")) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(leadRuns.map((r) => [r.status, r.output])).toEqual([
+        ["completed", expect.objectContaining({ status: "succeeded" })],
+      ]);
       // The customer's phone number never reaches the log in clear text.
       expect(first.output()).not.toContain("5215550001");
     } finally {

@@ -15,6 +15,10 @@ const NOT_CONVERSATION_SCOPED = new Set([
   "whatsapp/session.status-changed",
   "automation/execution.finished",
   "automation/definition.toggled",
+  // About one automation run; the conversation, when the trigger had one, is optional.
+  "automation/run.requested",
+  "automation/slack.notify-requested",
+  "automation/task.create-requested",
 ]);
 
 function requiredKeys(schema: unknown): string[] {

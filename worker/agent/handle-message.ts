@@ -92,7 +92,7 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       const retry = { attempt, lastAttempt: isLastAttempt(attempt, maxAttempts) };
 
       const { plan: decided, failure } = await decideTurn(step, turnDeps, turn, retry);
-      await saveData(step, turnDeps, turn, decided);
+      const savedFields = await saveData(step, turnDeps, turn, decided);
       const { plan, order } = await createOrder(step, turnDeps, turn, decided);
       const replies = await sendReplies(step, turnDeps, turn, plan, retry);
       const { at } = await advanceWatermark(step, turnDeps, turn, plan);
@@ -101,6 +101,7 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
         plan,
         applied,
         at,
+        savedFields,
         ...(order ? { order } : {}),
         ...(failure ? { failure } : {}),
       });

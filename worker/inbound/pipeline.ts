@@ -11,7 +11,12 @@
 // - Written by an opted-out contact: stored (chat history) but not announced, and the agent's
 //   watermark moves past it, so the agent neither answers now nor after the contact opts back in.
 import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
-import { inboundMessageEventId, whatsappMessageReceived } from "../../shared/events.js";
+import {
+  contactCreatedEventId,
+  crmContactCreated,
+  inboundMessageEventId,
+  whatsappMessageReceived,
+} from "../../shared/events.js";
 import { applyOptKeyword } from "../optout/apply-opt-keyword.js";
 import type { EventPublisher } from "../gateway/event-publisher.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
@@ -97,6 +102,20 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
         "message from an opted-out contact stored, not forwarded",
       );
       return "suppressed";
+    }
+    if (message.seq === 1) {
+      // The conversation's first message: a new contact for the CRM automations (one event per contact).
+      await deps.events.send(
+        crmContactCreated.create(
+          {
+            accountId,
+            conversationId: conversation._id,
+            contactId: contact._id,
+            at: contact.createdAt.toISOString(),
+          },
+          { id: contactCreatedEventId(contact._id) },
+        ),
+      );
     }
     await deps.events.send(
       whatsappMessageReceived.create(

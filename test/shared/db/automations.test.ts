@@ -19,7 +19,7 @@ const other: Actor = { kind: "slack_user", id: "U0OTHER01", name: "Other" };
 function definition(name: string): AutomationDefinitionInput {
   return {
     name,
-    trigger: { event: "crm/order.status-changed" },
+    trigger: { type: "order.status_changed", config: { statuses: ["approved"] } },
     actions: [{ type: "send_whatsapp", text: "¡Gracias por tu compra!" }],
   };
 }
@@ -62,7 +62,7 @@ describe("enabling and disabling", () => {
     const enabled = await t.db.automations.setEnabled("welcome", true, admin);
     expect(enabled.outcome).toBe("changed");
     if (enabled.outcome !== "changed") return;
-    expect(enabled.automation).toMatchObject({ enabled: true, enabledBy: admin });
+    expect(enabled.automation).toMatchObject({ enabled: true, enabledBy: admin, updatedBy: admin });
     expect(enabled.automation.enabledAt).toBeInstanceOf(Date);
 
     const repeat = await t.db.automations.setEnabled("welcome", true, other);
@@ -70,7 +70,7 @@ describe("enabling and disabling", () => {
     expect(repeat.outcome === "already_enabled" && repeat.automation.enabledBy).toEqual(admin);
     expect(await t.db.automations.isEnabled("welcome")).toBe(true);
     expect(
-      (await t.db.automations.listEnabledForEvent("crm/order.status-changed")).map((a) => a.name),
+      (await t.db.automations.listEnabledForTrigger("order.status_changed")).map((a) => a.name),
     ).toContain("welcome");
 
     const disabled = await t.db.automations.setEnabled("welcome", false, other);
@@ -78,6 +78,7 @@ describe("enabling and disabling", () => {
       enabled: false,
       disabledBy: other,
       enabledBy: admin,
+      updatedBy: other,
     });
     expect(await t.db.automations.isEnabled("welcome")).toBe(false);
   });
@@ -97,51 +98,61 @@ describe("enabling and disabling", () => {
 });
 
 describe("automation executions", () => {
+  const beginFor = (automationId: string, name: string, triggerEventId: string, contactId: string) => ({
+    automationId,
+    automationName: name,
+    automationVersion: 1,
+    trigger: "order.status_changed" as const,
+    triggerEventId,
+    triggerEvent: "order/decided",
+    triggerData: { decision: "approved" },
+    contactId,
+    depth: 0,
+    actions: ["add_tag" as const, "send_whatsapp" as const],
+    status: "running" as const,
+    matched: true,
+  });
+
   it("runs an automation once per trigger event, even when the event is delivered twice", async () => {
     const created = await t.db.automations.create(definition("once-per-event"), admin);
     if (created.outcome !== "created") throw new Error("setup");
-    const begin = {
-      automationId: created.automation._id,
-      automationName: created.automation.name,
-      automationVersion: 1,
-      triggerEventId: "evt_01",
-      triggerEvent: "crm/order.status-changed",
-      contactId: "ct_1",
-      depth: 0,
-    };
+    const begin = beginFor(created.automation._id, "once-per-event", "evt_01", "ct_1");
     const [a, b] = await Promise.all([
       t.db.automationExecutions.begin(begin),
       t.db.automationExecutions.begin(begin),
     ]);
     expect([a.started, b.started].sort()).toEqual([false, true]);
     const run = a.started ? a.execution : b.execution;
-    expect(run.expireAt.getTime()).toBeGreaterThan(run.startedAt.getTime());
+    expect(run.expireAt.getTime() - run.startedAt.getTime()).toBe(90 * 86_400_000);
+    expect(run.actions.map((x) => [x.type, x.status])).toEqual([
+      ["add_tag", "pending"],
+      ["send_whatsapp", "pending"],
+    ]);
 
-    expect(
-      await t.db.automationExecutions.recordAction(run._id, {
-        index: 0,
-        type: "send_whatsapp",
-        status: "succeeded",
-      }),
-    ).toEqual({
-      recorded: true,
+    const at = new Date();
+    await t.db.automationExecutions.updateAction(run._id, 0, {
+      status: "succeeded",
+      detail: "tag added",
+      startedAt: at,
+      finishedAt: at,
     });
-    // A retried step records the same action again: kept once.
     expect(
-      await t.db.automationExecutions.recordAction(run._id, {
-        index: 0,
-        type: "send_whatsapp",
-        status: "failed",
-        error: "x",
-      }),
-    ).toEqual({ recorded: false });
-    expect(await t.db.automationExecutions.finish(run._id, { status: "succeeded" })).toEqual({ ok: true });
-    expect(await t.db.automationExecutions.finish(run._id, { status: "failed", error: "late" })).toEqual({
+      await t.db.automationExecutions.finish(run._id, { status: "failed", error: "action 2 failed" }),
+    ).toEqual({ ok: true });
+    expect(await t.db.automationExecutions.finish(run._id, { status: "succeeded" })).toEqual({ ok: false });
+    // A finished execution takes no more action updates.
+    expect(await t.db.automationExecutions.updateAction(run._id, 1, { status: "succeeded" })).toEqual({
       ok: false,
     });
 
     const stored = await t.db.automationExecutions.getById(run._id);
-    expect(stored).toMatchObject({ status: "succeeded", actions: [{ index: 0, status: "succeeded" }] });
+    expect(stored).toMatchObject({
+      status: "failed",
+      actions: [
+        { index: 0, status: "succeeded", detail: "tag added" },
+        { index: 1, status: "skipped" },
+      ],
+    });
     expect(
       await t.db.automationExecutions.countRunsForContactSince(created.automation._id, "ct_1", new Date(0)),
     ).toBe(1);
@@ -149,27 +160,41 @@ describe("automation executions", () => {
     expect(logs.map((l) => l._id)).toEqual([run._id]);
   });
 
-  it("does not count skipped runs against the per-contact cap", async () => {
+  it("does not count runs that never started against the per-contact cap", async () => {
     const created = await t.db.automations.create(definition("capped"), admin);
     if (created.outcome !== "created") throw new Error("setup");
-    const base = {
-      automationId: created.automation._id,
-      automationName: "capped",
-      automationVersion: 1,
-      triggerEvent: "crm/order.status-changed",
-      contactId: "ct_2",
-      depth: 0,
-    };
-    const skipped = await t.db.automationExecutions.begin({ ...base, triggerEventId: "evt_s" });
-    await t.db.automationExecutions.finish(skipped.execution._id, {
-      status: "skipped",
-      skippedReason: "conditions_not_met",
+    const base = beginFor(created.automation._id, "capped", "evt_s", "ct_2");
+    const unmatched = await t.db.automationExecutions.begin({
+      ...base,
+      status: "not_matched",
+      matched: false,
+      failedCondition: "group 1: order.totalMinor gt 100000 (was 100)",
     });
+    expect(unmatched.execution.actions.every((x) => x.status === "skipped")).toBe(true);
     const ran = await t.db.automationExecutions.begin({ ...base, triggerEventId: "evt_r" });
     await t.db.automationExecutions.finish(ran.execution._id, { status: "succeeded" });
     expect(
       await t.db.automationExecutions.countRunsForContactSince(created.automation._id, "ct_2", new Date(0)),
     ).toBe(1);
+  });
+
+  it("marks the running executions of an automation cancelled, once", async () => {
+    const created = await t.db.automations.create(definition("cancel-me"), admin);
+    if (created.outcome !== "created") throw new Error("setup");
+    const run = await t.db.automationExecutions.begin(
+      beginFor(created.automation._id, "cancel-me", "evt_c", "ct_3"),
+    );
+    expect(
+      await t.db.automationExecutions.cancelRunning(created.automation._id, "disabled by U0ADMIN01"),
+    ).toEqual({ cancelled: 1 });
+    expect(await t.db.automationExecutions.cancelRunning(created.automation._id, "again")).toEqual({
+      cancelled: 0,
+    });
+    expect(await t.db.automationExecutions.getById(run.execution._id)).toMatchObject({
+      status: "cancelled",
+      reason: "disabled by U0ADMIN01",
+      actions: [{ status: "skipped" }, { status: "skipped" }],
+    });
   });
 });
 

@@ -68,20 +68,27 @@ describe("connectDb", () => {
     }
   });
 
-  it("seeds the example automations (disabled) only when asked, and only once", async () => {
+  it("seeds the example automations only when asked, and only once", async () => {
     expect(await t.db.automations.list()).toEqual([]);
     const sandbox = await connectDb({ uri: t.mongo.uri, dbName: t.mongo.dbName, seedAutomations: true });
     try {
       const seeded = await sandbox.automations.list();
-      expect(seeded.length).toBeGreaterThanOrEqual(3);
-      expect(seeded.every((a) => !a.enabled && a.createdBy.kind === "system")).toBe(true);
-      await sandbox.automations.setEnabled("tag-new-leads", true, { kind: "slack_user", id: "U0ADMIN01" });
+      expect(seeded.map((a) => [a.name, a.enabled])).toEqual([
+        ["follow-up-after-approval", true],
+        ["notify-sales-big-order", true],
+        ["reactivate-inactive-30d", false],
+        ["tag-new-leads", true],
+        ["tag-wholesale-interest", true],
+      ]);
+      expect(seeded.every((a) => a.createdBy.kind === "system")).toBe(true);
+      // An admin's change survives the next start.
+      await sandbox.automations.setEnabled("tag-new-leads", false, { kind: "slack_user", id: "U0ADMIN01" });
       const again = await sandbox.automations.seedAutomations(defaultAutomationSeed(), {
         kind: "system",
         id: "seed",
       });
       expect(again.created).toEqual([]);
-      expect(await sandbox.automations.isEnabled("tag-new-leads")).toBe(true);
+      expect(await sandbox.automations.isEnabled("tag-new-leads")).toBe(false);
     } finally {
       await sandbox.close();
     }

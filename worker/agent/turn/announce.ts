@@ -6,6 +6,7 @@ import {
   agentHandoffRequested,
   agentModeChanged,
   agentPromosOffered,
+  crmContactFieldChanged,
   orderCreated,
   orderCreatedEventId,
 } from "../../../shared/events.js";
@@ -20,6 +21,8 @@ export interface TurnOutcome {
   applied: AppliedTransition[];
   order?: CreatedOrder;
   failure?: BrainFailure;
+  /** The customer fields saved this turn (save-data). */
+  savedFields?: string[];
   /** When the turn was handled (advance-watermark). */
   at: string;
 }
@@ -30,7 +33,10 @@ function scopeOf(turn: Turn) {
 }
 
 /** The events that tell the rest of the product what this turn did. Pure. */
-export function turnAnnouncements(turn: Turn, { plan, applied, order, failure, at }: TurnOutcome) {
+export function turnAnnouncements(
+  turn: Turn,
+  { plan, applied, order, failure, savedFields = [], at }: TurnOutcome,
+) {
   const scope = scopeOf(turn);
   const { accountId, conversationId } = scope;
   return [
@@ -54,6 +60,13 @@ export function turnAnnouncements(turn: Turn, { plan, applied, order, failure, a
           ),
         ]
       : []),
+    // The CRM automations' field.changed trigger: one event per field and turn.
+    ...savedFields.map((field) =>
+      crmContactFieldChanged.create(
+        { ...scope, field, at },
+        { id: turnEventId(`field-${field}`, conversationId, turn.watermark) },
+      ),
+    ),
     ...(plan.handoff
       ? [
           agentHandoffRequested.create(

@@ -35,16 +35,24 @@ export async function passSilently(
   );
 }
 
-export async function saveData(step: AgentStep, deps: Pick<TurnDeps, "db">, turn: Turn, plan: TurnPlan) {
+export async function saveData(
+  step: AgentStep,
+  deps: Pick<TurnDeps, "db">,
+  turn: Turn,
+  plan: TurnPlan,
+): Promise<string[]> {
   const conversationId = turn.conversation.id;
   const saveFields = plan.saveFields;
   const draft = plan.orderDraft;
-  if (Object.keys(saveFields).length === 0 && draft === undefined) return;
-  await step.run("save-data", async () => {
-    if (Object.keys(saveFields).length > 0)
-      await deps.db.conversations.saveCollected(conversationId, saveFields);
+  if (Object.keys(saveFields).length === 0 && draft === undefined) return [];
+  // The fields MongoDB accepted (the CRM's field.changed trigger announces each).
+  return step.run("save-data", async () => {
+    const saved =
+      Object.keys(saveFields).length > 0
+        ? await deps.db.conversations.saveCollected(conversationId, saveFields)
+        : { accepted: [] as string[] };
     if (draft !== undefined) await deps.db.conversations.setOrderDraft(conversationId, draft?.lines ?? null);
-    return "saved";
+    return [...saved.accepted];
   });
 }
 
