@@ -1,4 +1,5 @@
 export {
+  RefusedCustomerMessageError,
   SandboxPhones,
   type Chat,
   type ChatMessage,

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { clock } from "../../shared/clock.js";
 import { Listeners } from "../../worker/gateway/listeners.js";
 import { describeError, silentLogger, type WorkerLogger } from "../../worker/logger.js";
+import { inboundMessageProblems } from "../../worker/gateway/inbound-message.js";
 import { normalizeText } from "../../worker/gateway/normalize.js";
 import { e164ToJid, isE164 } from "../../shared/domain/phone.js";
 import {
@@ -75,6 +76,11 @@ interface OutboundWaiter {
   resolve: (message: SentMessage) => void;
 }
 
+/** A customer message WhatsApp could never deliver (the phones API answers 400 with its message). */
+export class RefusedCustomerMessageError extends Error {
+  override readonly name = "RefusedCustomerMessageError";
+}
+
 function waMessageId(fromMe: boolean, phone: E164): string {
   return `${fromMe}_${e164ToJid(phone)}_3EB0${randomBytes(8).toString("hex").toUpperCase()}`;
 }
@@ -87,7 +93,8 @@ export class SandboxPhones implements Transport {
   private readonly inboundHandlers = new Listeners<InboundMessage>();
   private current: TransportStatus;
   private readonly chatsByPhone = new Map<E164, StoredChat>();
-  private readonly knownInboundIds = new Set<string>();
+  /** Inbound message id → the phone that wrote it (WhatsApp ids name their chat: one phone per id). */
+  private readonly knownInboundIds = new Map<string, E164>();
   /** Customer messages written while the gateway was not connected; delivered on reconnect. */
   private pending: InboundMessage[] = [];
   private readonly waiters = new Set<OutboundWaiter>();
@@ -158,13 +165,33 @@ export class SandboxPhones implements Transport {
   async receive(input: CustomerMessageInput): Promise<{ messageId: string }> {
     if (!isE164(input.from)) throw new InvalidRecipientError("from is not an E.164 phone number");
     const messageId = input.id ?? waMessageId(false, input.from);
-    const chat = this.chatFor(input.from);
-    const name = input.name?.trim();
-    if (name) chat.name = name;
+    const writer = this.knownInboundIds.get(messageId);
+    if (writer !== undefined && writer !== input.from) {
+      throw new RefusedCustomerMessageError("id is already used by a message from another phone");
+    }
+    const name = input.name?.trim() || this.chatsByPhone.get(input.from)?.name;
     const at = this.now();
+    const { text, truncated } = normalizeText(input.text);
+    const inbound: InboundMessage = {
+      accountId: this.accountId,
+      messageId,
+      chatId: e164ToJid(input.from),
+      from: input.from,
+      ...(name ? { name } : {}),
+      text,
+      type: "text",
+      truncated,
+      timestamp: at,
+      isGroup: false,
+    };
+    // Checked before the phone shows it: a message the gateway cannot store is never "sent".
+    const [problem] = inboundMessageProblems(inbound);
+    if (problem !== undefined) throw new RefusedCustomerMessageError(problem);
+    const chat = this.chatFor(input.from);
+    if (name) chat.name = name;
     // A redelivery (same id) is one message on the phone, but reaches the gateway again.
-    if (!this.knownInboundIds.has(messageId)) {
-      this.knownInboundIds.add(messageId);
+    if (writer === undefined) {
+      this.knownInboundIds.set(messageId, input.from);
       chat.messages.push({
         id: messageId,
         direction: "in",
@@ -173,19 +200,6 @@ export class SandboxPhones implements Transport {
         seq: ++this.seq,
       });
     }
-    const { text, truncated } = normalizeText(input.text);
-    const inbound: InboundMessage = {
-      accountId: this.accountId,
-      messageId,
-      chatId: e164ToJid(input.from),
-      from: input.from,
-      ...(chat.name ? { name: chat.name } : {}),
-      text,
-      type: "text",
-      truncated,
-      timestamp: at,
-      isGroup: false,
-    };
     if (this.current.state === "ready") await this.deliver(inbound);
     else this.pending.push(inbound);
     return { messageId };

@@ -1,6 +1,7 @@
 // The simulated phones' HTTP API (exact; the sandbox page, scripts and tests rely on it):
 //   POST /sandbox/whatsapp/messages       {"from": "+5215550001", "text": "hola", "name"?: "Ana", "id"?: "…"}
-//                                          → 202 {"messageId"} | 400 {"error"}
+//                                          → 202 {"messageId"} | 400 {"error"} (also for an id over
+//                                          200 characters, or one another phone already used)
 //   GET  /sandbox/whatsapp/chats/:phone   → 200 {"phone", "messages": [{"id", "direction", "text", "at"}]}
 //                                          (":phone" as "+52…", "%2B52…" or digits; a phone that never
 //                                          wrote gets 200 with no messages; not a phone number → 400)
@@ -8,7 +9,8 @@
 import express, { Router, type ErrorRequestHandler } from "express";
 import { z } from "zod";
 import { isE164 } from "../../shared/domain/phone.js";
-import type { SandboxPhones } from "./phones.js";
+import { MAX_WA_MESSAGE_ID } from "../../shared/db/index.js";
+import { RefusedCustomerMessageError, type SandboxPhones } from "./phones.js";
 
 const E164_HINT = "an E.164 phone number like +5215550001";
 
@@ -25,7 +27,7 @@ export const customerMessageSchema = z.object(
     id: z
       .string({ error: "id must be a string" })
       .min(1, { error: "id must not be empty" })
-      .max(256, { error: "id is too long" })
+      .max(MAX_WA_MESSAGE_ID, { error: `id must be at most ${MAX_WA_MESSAGE_ID} characters` })
       .optional(),
   },
   { error: "body must be a JSON object" },
@@ -47,13 +49,18 @@ export function createPhonesRouter(phones: SandboxPhones): Router {
       return;
     }
     const { from, text, name, id } = parsed.data;
-    const { messageId } = await phones.receive({
-      from,
-      text,
-      ...(name !== undefined ? { name } : {}),
-      ...(id !== undefined ? { id } : {}),
-    });
-    res.status(202).json({ messageId });
+    try {
+      const { messageId } = await phones.receive({
+        from,
+        text,
+        ...(name !== undefined ? { name } : {}),
+        ...(id !== undefined ? { id } : {}),
+      });
+      res.status(202).json({ messageId });
+    } catch (error) {
+      if (!(error instanceof RefusedCustomerMessageError)) throw error;
+      res.status(400).json({ error: error.message });
+    }
   });
 
   router.get("/sandbox/whatsapp/chats", (_req, res) => {

@@ -15,6 +15,7 @@ export type * from "./automations.js";
 export type * from "./automation-executions.js";
 export type * from "./audit-log.js";
 export type * from "./dedupe-keys.js";
+export { MAX_MESSAGE_TEXT, MAX_WA_MESSAGE_ID } from "./messages.js";
 export { defaultCatalogSeed } from "./catalog.js";
 export { defaultAutomationSeed } from "./automations.js";
 export {

@@ -98,8 +98,11 @@ export const messageIndexes: CollectionIndexes = {
   ],
 };
 
+/** Longest WhatsApp message id stored (whatsapp-web.js serialized ids are well under 100). */
+export const MAX_WA_MESSAGE_ID = 200;
+
 const idSchema = z.string().min(1).max(64);
-const waMessageIdSchema = z.string().min(1).max(200);
+const waMessageIdSchema = z.string().min(1).max(MAX_WA_MESSAGE_ID);
 const dedupeKeySchema = z.string().min(1).max(300);
 const textSchema = z.string().max(MAX_MESSAGE_TEXT);
 
@@ -165,6 +168,8 @@ export interface MessagesRepo {
    */
   listForwardPending(accountId: string, storedBefore: Date, limit: number): Promise<MessageDoc[]>;
   getByDedupeKey(accountId: string, dedupeKey: string): Promise<MessageDoc | null>;
+  /** The stored inbound message with this WhatsApp id (seq or not), or null. */
+  findInbound(accountId: string, waMessageId: string): Promise<MessageDoc | null>;
   /**
    * Inbound messages after the conversation's watermark, oldest first (what the agent has not handled).
    * Empty while a message of the conversation is still waiting for its seq: its own announcement
@@ -333,6 +338,14 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         parseInput("messages.getByDedupeKey", accountIdSchema, accountId),
         parseInput("messages.getByDedupeKey", dedupeKeySchema, dedupeKey),
       );
+    },
+
+    async findInbound(accountId, waMessageId) {
+      return messages.findOne({
+        accountId: parseInput("messages.findInbound", accountIdSchema, accountId),
+        direction: "in",
+        waMessageId: parseInput("messages.findInbound", waMessageIdSchema, waMessageId),
+      });
     },
 
     async listUnprocessedInbound(conversationId) {

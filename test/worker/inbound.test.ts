@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COLLECTIONS } from "../../shared/db/index.js";
 import type { MessageDoc } from "../../shared/db/index.js";
-import { TRUNCATION_MARKER } from "../../worker/gateway/normalize.js";
+import { normalizeInbound, TRUNCATION_MARKER } from "../../worker/gateway/normalize.js";
+import type { InboundMessage } from "../../worker/gateway/transport.js";
+import { toRawWaMessage } from "../../worker/gateway/wwebjs/message.js";
+import { waMessage } from "./gateway/wwebjs/fake-client.js";
 import type { PublishedEvent } from "../../worker/gateway/event-publisher.js";
 import {
   eventually,
@@ -202,5 +205,119 @@ describe("a customer message", () => {
     expect((await storedInbound("wamid.SEQ-1"))[0]?.forwardPending).toBeUndefined();
     await h.engine.settle();
     expect(received("wamid.SEQ-1")).toHaveLength(1);
+  });
+});
+
+/** Nothing of this phone in the database: no contact, no conversation, no message. */
+async function expectNothingWrittenFor(phone: string, waMessageId?: string): Promise<void> {
+  expect(await h.db.contacts.findByPhone("default", phone)).toBeNull();
+  expect(await h.db.conversations.findByPhone("default", phone)).toBeNull();
+  if (waMessageId) expect(await storedInbound(waMessageId)).toEqual([]);
+}
+
+/** A customer message as the whatsapp-web.js adapter hands it over (ids name their chat). */
+function wwebjsInbound(phone: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  const jid = `${phone.slice(1)}@c.us`;
+  return {
+    accountId: "default",
+    messageId: `false_${jid}_3EB0${Math.random().toString(16).slice(2).toUpperCase()}`,
+    chatId: jid,
+    from: phone,
+    name: "Ana",
+    text: "hola",
+    type: "text",
+    truncated: false,
+    timestamp: Date.now(),
+    isGroup: false,
+    ...overrides,
+  };
+}
+
+describe("a message the gateway cannot store whole", () => {
+  it("with a 230-character id gets a clear 400 from the phones API, and nothing is written", async () => {
+    const phone = nextPhone();
+    const id = "wamid.".padEnd(230, "L");
+    const res = await postMessage({ from: phone, text: "hola", name: "Ana", id });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "id must be at most 200 characters" });
+    await h.engine.settle();
+    await expectNothingWrittenFor(phone);
+    expect(await h.db.db.collection(COLLECTIONS.messages).countDocuments({ waMessageId: id })).toBe(0);
+    expect(received(id)).toEqual([]);
+  });
+
+  it("with an id of exactly 200 characters is stored and announced (202 means stored)", async () => {
+    const phone = nextPhone();
+    const id = "wamid.".padEnd(200, "M");
+    expect((await postMessage({ from: phone, text: "hola", id })).status).toBe(202);
+    expect(await storedInbound(id)).toEqual([expect.objectContaining({ text: "hola" })]);
+    await eventually(() => (received(id).length ? true : undefined));
+  });
+
+  it("from whatsapp-web.js with a 230-character id is refused by the normalizer and by the pipeline, before any write", async () => {
+    const phone = nextPhone();
+    const jid = `${phone.slice(1)}@c.us`;
+    const id = `false_${jid}_`.padEnd(230, "A");
+    const decision = normalizeInbound(toRawWaMessage(waMessage({ id: { _serialized: id }, from: jid })), {
+      accountId: "default",
+      allowGroups: false,
+      gatewayStartedAtMs: Date.now(),
+      graceMs: 60_000,
+    });
+    expect(decision).toEqual({
+      accept: false,
+      reason: "invalid",
+      problems: ["messageId: messageId must be at most 200 characters"],
+    });
+
+    // Handed straight to the pipeline (a transport that does not check): refused, nothing written.
+    expect(await worker.app.inbound.receive(wwebjsInbound(phone, { messageId: id }))).toBe("invalid");
+    await expectNothingWrittenFor(phone);
+    expect(await h.db.db.collection(COLLECTIONS.messages).countDocuments({ waMessageId: id })).toBe(0);
+  });
+
+  it("with a timestamp that is no date, or an over-long name, is refused by the pipeline before any write", async () => {
+    const phone = nextPhone();
+    expect(await worker.app.inbound.receive(wwebjsInbound(phone, { timestamp: Number.NaN }))).toBe("invalid");
+    expect(await worker.app.inbound.receive(wwebjsInbound(phone, { name: "n".repeat(201) }))).toBe("invalid");
+    await expectNothingWrittenFor(phone);
+    // The same message, well formed, is taken.
+    expect(await worker.app.inbound.receive(wwebjsInbound(phone))).toBe("forwarded");
+    expect(await h.db.contacts.findByPhone("default", phone)).not.toBeNull();
+  });
+});
+
+describe("the same WhatsApp id from a second phone", () => {
+  it("is a 400 from the phones API; the second phone gets nothing written, the first keeps its message", async () => {
+    const first = nextPhone();
+    const second = nextPhone();
+    const id = "wamid.SHARED-1";
+    expect((await postMessage({ from: first, text: "quiero 3 cajas", id })).status).toBe(202);
+    const res = await postMessage({ from: second, text: "hola", id });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "id is already used by a message from another phone" });
+
+    await expectNothingWrittenFor(second);
+    const stored = await storedInbound(id);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.text).toBe("quiero 3 cajas");
+    const [event] = await eventually(() => (received(id).length ? received(id) : undefined));
+    expect(event?.data["phone"]).toBe(first);
+    await h.engine.settle();
+    expect(received(id)).toHaveLength(1);
+  });
+
+  it("reaching the pipeline anyway (the phones forgot it) is refused before any write; a redelivery from the first phone is still a duplicate", async () => {
+    const first = nextPhone();
+    const second = nextPhone();
+    const message = wwebjsInbound(first);
+    expect(await worker.app.inbound.receive(message)).toBe("forwarded");
+
+    const forged = wwebjsInbound(second, { messageId: message.messageId, text: "otro mensaje" });
+    expect(await worker.app.inbound.receive(forged)).toBe("id-conflict");
+    await expectNothingWrittenFor(second);
+
+    expect(await worker.app.inbound.receive(message)).toBe("duplicate");
+    expect((await storedInbound(message.messageId)).map((m) => m.text)).toEqual(["hola"]);
   });
 });

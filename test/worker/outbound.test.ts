@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COLLECTIONS } from "../../shared/db/index.js";
 import type { MessageDoc } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
-import { sendOnce, SendInFlightError } from "../../worker/outbound/send-once.js";
+import { RecipientMismatchError, sendOnce, SendInFlightError } from "../../worker/outbound/send-once.js";
 import { nextOpening } from "../../shared/domain/business-hours.js";
 import { TransportNotReadyError } from "../../worker/gateway/transport.js";
+import { toStepError } from "../../worker/outbound/step-errors.js";
+import { NonRetriableError } from "inngest";
 import {
   eventually,
   finishedRuns,
@@ -126,7 +128,47 @@ describe("proactive send function", () => {
   });
 });
 
+describe("a send to a number that is not the conversation's", () => {
+  it("fails its run at once (no retries), records nothing and sends to no one", async () => {
+    const { phone, conversation } = await customer();
+    const other = await customer();
+    const before = (await listRuns(h.engine.url, worker.proactiveFunctionId)).length;
+    await h.sendEvents([sendRequested(conversation._id, other.phone, "nudge:wrong-number-1")]);
+    const [run] = (await finishedRuns(h.engine, worker.proactiveFunctionId, before + 1)).slice(-1);
+    expect(run?.status).toBe("failed");
+    expect(run?.steps.find((s) => s.id === "send")?.attempts).toBe(1);
+    expect(await outboundDoc("nudge:wrong-number-1")).toBeNull();
+    expect(worker.phones.outbound(phone)).toHaveLength(0);
+    expect(worker.phones.outbound(other.phone)).toHaveLength(0);
+  });
+});
+
 describe("sendOnce", () => {
+  it("refuses a `to` that is not the conversation's phone, naming the conversation and no number", async () => {
+    const { phone, conversation } = await customer();
+    const other = await customer();
+    const refusal = sendOnce(
+      { db: h.db, transport: worker.phones },
+      {
+        accountId: "default",
+        conversationId: conversation._id,
+        to: other.phone,
+        text: "Tu pedido fue aprobado",
+        dedupeKey: "order-approved:wrong-to",
+        origin: "order_notification",
+      },
+    );
+    await expect(refusal).rejects.toBeInstanceOf(RecipientMismatchError);
+    const error = (await refusal.catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(conversation._id);
+    expect(error.message).not.toContain(other.phone);
+    expect(error.message).not.toContain(phone);
+    expect(toStepError(error, 0)).toBeInstanceOf(NonRetriableError);
+    expect(await outboundDoc("order-approved:wrong-to")).toBeNull();
+    expect(worker.phones.outbound(phone)).toHaveLength(0);
+    expect(worker.phones.outbound(other.phone)).toHaveLength(0);
+  });
+
   it("returns the stored result for a key already sent, without sending again", async () => {
     const { phone, conversation } = await customer();
     const request = {

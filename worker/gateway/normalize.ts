@@ -1,9 +1,10 @@
 // Pure rules that turn a raw WhatsApp message into the gateway's InboundMessage, or say why it is
 // ignored. No I/O: the adapter resolves @lid senders beforehand and passes a lookup.
 import { jidToE164 } from "../../shared/domain/phone.js";
+import { inboundMessageProblems, MAX_PROFILE_NAME_CHARS, MAX_TEXT_CHARS } from "./inbound-message.js";
 import type { E164, InboundMessage, InboundMessageType } from "./transport.js";
 
-export const MAX_TEXT_CHARS = 4096;
+export { MAX_TEXT_CHARS };
 /** Appended to a cut message so the reader (and the agent) can see it was cut. */
 export const TRUNCATION_MARKER = " […truncated]";
 
@@ -51,10 +52,14 @@ export type IgnoreReason =
   | "system"
   | "stale"
   | "empty"
-  | "unresolved-sender";
+  | "unresolved-sender"
+  /** Outside what the pipeline can store (e.g. an over-long message id); `problems` says what. */
+  | "invalid";
 
 export type InboundDecision =
-  { accept: true; message: InboundMessage } | { accept: false; reason: IgnoreReason };
+  | { accept: true; message: InboundMessage }
+  | { accept: false; reason: Exclude<IgnoreReason, "invalid"> }
+  | { accept: false; reason: "invalid"; problems: string[] };
 
 // Notifications and protocol messages that are not something a customer wrote.
 const SYSTEM_TYPES = new Set([
@@ -148,20 +153,20 @@ export function normalizeInbound(
   const { text, truncated } = normalizeText(describeContent(raw), rules.maxTextChars);
   if (!text) return { accept: false, reason: "empty" };
 
-  const name = raw.notifyName?.trim();
-  return {
-    accept: true,
-    message: {
-      accountId: rules.accountId,
-      messageId: raw.id,
-      chatId: raw.from,
-      from,
-      ...(name ? { name } : {}),
-      text,
-      type: inboundTypeOf(raw.type),
-      truncated,
-      timestamp,
-      isGroup,
-    },
+  const name = raw.notifyName?.trim().slice(0, MAX_PROFILE_NAME_CHARS).trimEnd();
+  const message: InboundMessage = {
+    accountId: rules.accountId,
+    messageId: raw.id,
+    chatId: raw.from,
+    from,
+    ...(name ? { name } : {}),
+    text,
+    type: inboundTypeOf(raw.type),
+    truncated,
+    timestamp,
+    isGroup,
   };
+  const problems = inboundMessageProblems(message);
+  if (problems.length > 0) return { accept: false, reason: "invalid", problems };
+  return { accept: true, message };
 }

@@ -10,6 +10,13 @@
 //   keyword itself is never given to the agent.
 // - Written by an opted-out contact: stored (chat history) but not announced, and the agent's
 //   watermark moves past it, so the agent neither answers now nor after the contact opts back in.
+// - Checked whole before anything is written (inboundMessageSchema, the data layer's limits): a
+//   message the database would refuse is refused up front, never half-written as a contact and a
+//   conversation without it.
+// - An id already stored for another phone is refused before any write. WhatsApp's ids name their
+//   chat (`false_<chat>_<id>`), so two chats never share one: such a message is not WhatsApp's, and
+//   taking it as a redelivery would drop it silently. Refused, it is logged (and the sandbox phones
+//   answer 400), and the first phone's message is untouched.
 import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
 import {
   contactCreatedEventId,
@@ -21,6 +28,7 @@ import { applyOptKeyword } from "../optout/apply-opt-keyword.js";
 import type { EventPublisher } from "../gateway/event-publisher.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 import { DEFAULT_OPT_KEYWORDS, detectOptKeyword, type OptKeywords } from "../optout/keywords.js";
+import { inboundMessageProblems } from "../gateway/inbound-message.js";
 import type { InboundMessage, Transport } from "../gateway/transport.js";
 
 export interface InboundPipelineDeps {
@@ -43,7 +51,11 @@ export type InboundOutcome =
   /** From an opted-out contact: stored, not announced. */
   | "suppressed"
   /** Addressed to another account's worker (never expected): ignored. */
-  | "foreign-account";
+  | "foreign-account"
+  /** Not a message the data layer can store (checked before any write): refused, nothing written. */
+  | "invalid"
+  /** Its WhatsApp id is already stored for another phone: refused, nothing written. */
+  | "id-conflict";
 
 export interface InboundPipeline {
   /** Stores and announces one message. Throws if announcing failed (the message is kept for the relay). */
@@ -136,6 +148,14 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
     return "forwarded";
   }
 
+  /** True when a message with this id is stored, and not from this phone (reads only). */
+  async function storedForAnotherPhone(inbound: InboundMessage): Promise<boolean> {
+    const stored = await db.messages.findInbound(accountId, inbound.messageId);
+    if (!stored) return false;
+    const owner = await db.contacts.getById(stored.contactId);
+    return owner?.phone !== inbound.from;
+  }
+
   return {
     async receive(inbound) {
       if (inbound.accountId !== accountId) {
@@ -144,6 +164,15 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
           "message for another account ignored",
         );
         return "foreign-account";
+      }
+      const problems = inboundMessageProblems(inbound);
+      if (problems.length > 0) {
+        logger.warn({ accountId, problems }, "inbound message refused: not storable");
+        return "invalid";
+      }
+      if (await storedForAnotherPhone(inbound)) {
+        logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
+        return "id-conflict";
       }
       const { contact } = await db.contacts.upsertByPhone({
         accountId,
@@ -164,6 +193,11 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
         kind: inbound.type,
         waTimestamp: new Date(inbound.timestamp),
       });
+      if (recorded.message.contactId !== contact._id) {
+        // Lost a race with the same id from another phone (checked above, so only when both came at once).
+        logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
+        return "id-conflict";
+      }
       if (recorded.status === "storing") {
         // The first delivery is still storing it and will announce it (or, if it crashed, the relay).
         logger.debug(

@@ -1,6 +1,7 @@
 // Outbound WhatsApp messages: idempotent sends, and the one function for proactive sends.
 export {
   sendOnce,
+  RecipientMismatchError,
   SendInFlightError,
   UnknownConversationError,
   type SendOnceDeps,

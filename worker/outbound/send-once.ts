@@ -1,7 +1,8 @@
 // Idempotent send: the outbound message is recorded under its dedupe key BEFORE it reaches the
 // transport and marked sent after, so a retried step (or a redelivered event) never sends twice.
 // Every automated path and the agent's replies send through here; it is also where "nothing is sent
-// to an opted-out contact" is enforced (only the opt-out/opt-in confirmations pass).
+// to an opted-out contact" is enforced (only the opt-out/opt-in confirmations pass), and "a message
+// goes to the number of the conversation it is recorded under".
 import type { DbHandle, MessageDoc, OutboundOrigin } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
@@ -51,6 +52,14 @@ export class UnknownConversationError extends Error {
   override readonly name = "UnknownConversationError";
 }
 
+/**
+ * `to` is not the conversation's phone (never retriable): a message is only ever recorded under the
+ * conversation it goes to. The error names the conversation, never the numbers (customer data).
+ */
+export class RecipientMismatchError extends Error {
+  override readonly name = "RecipientMismatchError";
+}
+
 const DEFAULT_IN_FLIGHT_STALE_MS = 120_000;
 
 export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Promise<SendOnceResult> {
@@ -66,6 +75,11 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
   if (!conversation || conversation.accountId !== request.accountId) {
     throw new UnknownConversationError(
       `conversation ${request.conversationId} is not a conversation of account ${request.accountId}`,
+    );
+  }
+  if (request.to !== conversation.phone) {
+    throw new RecipientMismatchError(
+      `send refused: "to" is not the phone number of conversation ${request.conversationId}`,
     );
   }
   if (conversation.optedOut && !request.evenIfOptedOut) {

@@ -4,7 +4,7 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { InvalidInputError } from "../../shared/db/index.js";
 import { InvalidRecipientError, TransportNotReadyError } from "../gateway/transport.js";
-import { SendInFlightError, UnknownConversationError } from "./send-once.js";
+import { RecipientMismatchError, SendInFlightError, UnknownConversationError } from "./send-once.js";
 
 /** Waiting for WhatsApp to come back: 10 s, 20 s, 40 s ... capped at 5 minutes (20 retries ≈ 1.3 h). */
 export function notReadyRetryDelayMs(attempt: number): number {
@@ -20,6 +20,7 @@ export function toStepError(error: unknown, attempt: number): unknown {
   if (
     error instanceof InvalidRecipientError ||
     error instanceof UnknownConversationError ||
+    error instanceof RecipientMismatchError ||
     error instanceof InvalidInputError
   ) {
     return new NonRetriableError(error.message, { cause: error });

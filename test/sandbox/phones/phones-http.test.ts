@@ -86,6 +86,27 @@ describe("POST /sandbox/whatsapp/messages", () => {
     expect(inbound).toHaveLength(0);
   });
 
+  it("refuses an id over 200 characters with a 400: the phone shows nothing, the gateway gets nothing", async () => {
+    const res = await post({ from: "+5215550001", text: "hola", id: "x".repeat(201) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "id must be at most 200 characters" });
+    expect(inbound).toEqual([]);
+    expect(phones.chat("+5215550001").messages).toEqual([]);
+
+    expect((await post({ from: "+5215550001", text: "hola", id: "y".repeat(200) })).status).toBe(202);
+    expect(inbound.map((m) => m.messageId)).toEqual(["y".repeat(200)]);
+  });
+
+  it("refuses an id another phone already used with a 400, and keeps the first phone's message", async () => {
+    expect((await post({ from: "+5215550001", text: "hola", id: "wamid.SHARED" })).status).toBe(202);
+    const res = await post({ from: "+5215550002", text: "buenas", id: "wamid.SHARED" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "id is already used by a message from another phone" });
+    expect(inbound.map((m) => [m.from, m.text])).toEqual([["+5215550001", "hola"]]);
+    expect(phones.chat("+5215550002").messages).toEqual([]);
+    expect(phones.chat("+5215550001").messages.map((m) => m.text)).toEqual(["hola"]);
+  });
+
   it("rejects a body that is not JSON", async () => {
     const res = await post(undefined, "{not json");
     expect(res.status).toBe(400);

@@ -164,4 +164,25 @@ describe("normalizeInbound", () => {
     const decision = normalizeInbound(raw({ notifyName: " " }), rules);
     expect(decision.accept && "name" in decision.message).toBe(false);
   });
+
+  it("refuses a message id longer than the database keeps (200), saying so; 200 is taken", () => {
+    expect(normalizeInbound(raw({ id: "false_5215550001@c.us_".padEnd(201, "A") }), rules)).toEqual({
+      accept: false,
+      reason: "invalid",
+      problems: ["messageId: messageId must be at most 200 characters"],
+    });
+    expect(normalizeInbound(raw({ id: "false_5215550001@c.us_".padEnd(200, "A") }), rules).accept).toBe(true);
+  });
+
+  it("refuses a timestamp that is no number instead of storing an invalid date", () => {
+    expect(normalizeInbound(raw({ timestamp: Number.NaN }), rules)).toMatchObject({
+      accept: false,
+      reason: "invalid",
+    });
+  });
+
+  it("cuts a push name longer than 200 characters rather than refusing the message", () => {
+    const decision = normalizeInbound(raw({ notifyName: "N".repeat(300) }), rules);
+    expect(decision.accept && decision.message.name).toBe("N".repeat(200));
+  });
 });

@@ -309,6 +309,13 @@ export class WwebjsSupervisor implements Transport {
     };
     const decision = normalizeInbound(raw, rules, (lid) => this.phoneByLid.get(lid));
     if (!decision.accept) {
+      if (decision.reason === "invalid") {
+        this.logger.warn(
+          { accountId: this.accountId, reason: decision.reason, problems: decision.problems },
+          "inbound message refused",
+        );
+        return;
+      }
       const log = decision.reason === "unresolved-sender" ? this.logger.warn : this.logger.debug;
       log.call(
         this.logger,

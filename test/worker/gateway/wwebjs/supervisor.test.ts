@@ -337,6 +337,14 @@ describe("WwebjsSupervisor inbound messages", () => {
     ]);
   });
 
+  it("does not deliver a message whose id is longer than the database keeps", async () => {
+    const h = await readyHarness();
+    h.last().emit("message", waMessage({ id: { _serialized: "false_5215550001@c.us_".padEnd(230, "B") } }));
+    h.last().emit("message", waMessage({ id: { _serialized: "false_5215550001@c.us_OK" }, body: "sí" }));
+    await settle();
+    expect(h.inbound.map((m) => m.messageId)).toEqual(["false_5215550001@c.us_OK"]);
+  });
+
   it("filters own messages, status broadcasts, groups and messages from before the start", async () => {
     const h = await readyHarness({ staleGraceMs: 60_000 });
     const client = h.last();
