@@ -107,6 +107,11 @@ export class Engine {
    * due after the old now and at or before the new one, not already due or in flight. `settled`
    * is false when the wait ran out first.
    */
+  /** Whether the clock may move by `ms` (bounded, so it always stays a valid date). */
+  canAdvance(ms: number): boolean {
+    return this.clock.canAdvance(ms);
+  }
+
   async advance(ms: number, settleMs = 10_000): Promise<{ now: string; fired: number; settled: boolean }> {
     const before = this.clock.nowMs();
     const now = this.clock.advance(ms);
