@@ -85,7 +85,12 @@ export class FieldIndex {
   /** Posting key -> the id key of the one document holding it, or the set of them. */
   private readonly postings = new Map<string, string | Set<string>>();
   /** Distinct posted values per range type, ascending; NaN values are kept apart (they match any bound). */
-  private readonly sorted: Record<RangeType, Entry[]> = { number: [], string: [], date: [], objectId: [] };
+  private readonly sorted: Record<RangeType, SortedEntries> = {
+    number: new SortedEntries(),
+    string: new SortedEntries(),
+    date: new SortedEntries(),
+    objectId: new SortedEntries(),
+  };
   private readonly unordered = new Map<RangeType, string>();
   /** Documents whose path runs through an array: a two-sided range may then match on different elements. */
   private multikeyDocs = 0;
@@ -144,15 +149,10 @@ export class FieldIndex {
     into: Set<string>,
     max: number,
   ): boolean {
-    const entries = this.sorted[type];
-    let from = 0;
-    let to = entries.length;
-    if (lower) from = lowerBound(entries, lower.value, !lower.inclusive);
-    if (upper) to = lowerBound(entries, upper.value, upper.inclusive);
     const nan = this.unordered.get(type);
     if (nan !== undefined) this.equal(nan, into);
-    for (let i = from; i < to; i++) {
-      this.equal(entries[i]!.key, into);
+    for (const entry of this.sorted[type].between(lower, upper)) {
+      this.equal(entry.key, into);
       if (into.size > max) return false;
     }
     return true;
@@ -176,9 +176,7 @@ export class FieldIndex {
       this.unordered.set(scalar.type, scalar.key);
       return;
     }
-    const entries = this.sorted[scalar.type];
-    const at = lowerBound(entries, scalar.order, false);
-    entries.splice(at, 0, { value: scalar.order, key: scalar.key });
+    this.sorted[scalar.type].insert({ value: scalar.order, key: scalar.key });
   }
 
   private removeSorted(scalar: Scalar): void {
@@ -187,9 +185,66 @@ export class FieldIndex {
       this.unordered.delete(scalar.type);
       return;
     }
-    const entries = this.sorted[scalar.type];
-    const at = lowerBound(entries, scalar.order, false);
-    if (entries[at]?.key === scalar.key) entries.splice(at, 1);
+    this.sorted[scalar.type].remove(scalar.order, scalar.key);
+  }
+}
+
+const CHUNK = 256;
+
+/**
+ * Entries with distinct values in ascending order, kept in chunks of a few hundred so inserting or
+ * removing anywhere moves only one chunk's worth of entries (values arrive in any order).
+ */
+class SortedEntries {
+  private readonly chunks: Entry[][] = [];
+
+  insert(entry: Entry): void {
+    if (this.chunks.length === 0) {
+      this.chunks.push([entry]);
+      return;
+    }
+    const c = this.chunkFor(entry.value);
+    const chunk = this.chunks[c]!;
+    chunk.splice(lowerBound(chunk, entry.value, false), 0, entry);
+    if (chunk.length > 2 * CHUNK) this.chunks.splice(c, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
+  }
+
+  remove(value: number | string, key: string): void {
+    if (this.chunks.length === 0) return;
+    const c = this.chunkFor(value);
+    const chunk = this.chunks[c]!;
+    const at = lowerBound(chunk, value, false);
+    if (chunk[at]?.key !== key) return;
+    chunk.splice(at, 1);
+    if (chunk.length === 0) this.chunks.splice(c, 1);
+  }
+
+  /** The entries within the bounds, ascending. */
+  *between(lower: Bound | undefined, upper: Bound | undefined): Generator<Entry> {
+    if (this.chunks.length === 0) return;
+    let c = lower ? this.chunkFor(lower.value) : 0;
+    let i = lower ? lowerBound(this.chunks[c]!, lower.value, !lower.inclusive) : 0;
+    for (; c < this.chunks.length; c++, i = 0) {
+      const chunk = this.chunks[c]!;
+      for (; i < chunk.length; i++) {
+        const entry = chunk[i]!;
+        if (upper && (entry.value > upper.value || (entry.value === upper.value && !upper.inclusive))) return;
+        yield entry;
+      }
+    }
+  }
+
+  /** The chunk a value belongs in: the first whose last value is >= it, else the last chunk. */
+  private chunkFor(value: number | string): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const chunk = this.chunks[mid]!;
+      if (chunk[chunk.length - 1]!.value < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

@@ -217,6 +217,40 @@ describe("filters answered from indexes", () => {
     expect(await indexed.countDocuments({ a: 9 })).toBe(await plain.countDocuments({ a: 9 }));
   });
 
+  it("ranges over thousands of values written in random order (and partly removed) match a scan", async () => {
+    const db = client.db("index_queries");
+    const [big, bigPlain] = [db.collection("big"), db.collection("big_plain")];
+    await big.createIndex({ v: 1 });
+    await big.createIndex({ s: 1 });
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const docs = Array.from({ length: 3000 }, (_, i) => ({
+      _id: i,
+      v: rand(100_000) / 10,
+      s: `k${rand(50_000)}`,
+    }));
+    for (const c of [big, bigPlain]) await c.insertMany(docs.map((d) => ({ ...d })));
+    for (const c of [big, bigPlain])
+      await c.deleteMany({ _id: { $in: docs.filter((d) => d._id % 7 === 0).map((d) => d._id) } });
+    for (const c of [big, bigPlain]) await c.updateMany({ v: { $lt: 500 } }, { $mul: { v: 3 } });
+    for (let q = 0; q < 40; q++) {
+      const from = rand(10_000);
+      const filters = [
+        { v: { $gte: from, $lt: from + 150 } },
+        { v: { $gt: from + 0.5 }, _id: { $lt: 40 } },
+        { s: { $gte: `k${from}`, $lte: `k${from + 300}` } },
+      ];
+      for (const filter of filters) {
+        expect(await big.find(filter).toArray(), JSON.stringify(filter)).toEqual(
+          await bigPlain.find(filter).toArray(),
+        );
+      }
+    }
+  });
+
   it("a dropped index stops being used and a new one covers documents already stored", async () => {
     const coll = client.db("index_queries").collection("lifecycle");
     await coll.insertMany([{ k: 1 }, { k: 2 }, { k: [2, 3] }, { k: "2" }]);
