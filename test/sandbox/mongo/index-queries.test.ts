@@ -1,7 +1,15 @@
 // Filters answered from an index must give exactly what a scan gives: the same collection with and
 // without indexes, the same filters (equality, $in, ranges, $and/$or, mixed types, arrays, nested
 // paths, collations), the same answers in the same order, also after updates and deletes.
-import { Decimal128, Long, MongoClient, ObjectId, type Collection, type Document } from "mongodb";
+import {
+  Decimal128,
+  Long,
+  MongoClient,
+  ObjectId,
+  type Collection,
+  type Document,
+  type Filter,
+} from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedMongo, type EmbeddedMongo } from "../../../sandbox/mongo/index.js";
 
@@ -219,7 +227,8 @@ describe("filters answered from indexes", () => {
 
   it("ranges over thousands of values written in random order (and partly removed) match a scan", async () => {
     const db = client.db("index_queries");
-    const [big, bigPlain] = [db.collection("big"), db.collection("big_plain")];
+    type Row = { _id: number; v: number; s: string };
+    const [big, bigPlain] = [db.collection<Row>("big"), db.collection<Row>("big_plain")];
     await big.createIndex({ v: 1 });
     await big.createIndex({ s: 1 });
     let seed = 11;
@@ -238,7 +247,7 @@ describe("filters answered from indexes", () => {
     for (const c of [big, bigPlain]) await c.updateMany({ v: { $lt: 500 } }, { $mul: { v: 3 } });
     for (let q = 0; q < 40; q++) {
       const from = rand(10_000);
-      const filters = [
+      const filters: Filter<Row>[] = [
         { v: { $gte: from, $lt: from + 150 } },
         { v: { $gt: from + 0.5 }, _id: { $lt: 40 } },
         { s: { $gte: `k${from}`, $lte: `k${from + 300}` } },
