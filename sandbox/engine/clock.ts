@@ -1,5 +1,10 @@
 // The engine's movable clock: real time plus an offset that only grows. It never goes backwards,
 // also across restarts (the offset and the last reading are persisted by the engine).
+/** The most one advance may move the clock: a bit more than a year covers every demo and test. */
+export const MAX_ADVANCE_MS = 366 * 86_400_000;
+/** The clock stays within what a date can show (ISO strings, BSON dates). */
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export interface ClockState {
   offsetMs: number;
   lastMs: number;
@@ -26,8 +31,17 @@ export class EngineClock {
     return this.floorMs;
   }
 
+  /** Whether `advance(ms)` is allowed: 0 to MAX_ADVANCE_MS, and the clock stays before the year 10000. */
+  canAdvance(ms: number): boolean {
+    return Number.isFinite(ms) && ms >= 0 && ms <= MAX_ADVANCE_MS && this.nowMs() + ms <= LATEST_MS;
+  }
+
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new Error("advance(ms) needs a non-negative number");
+    if (!this.canAdvance(ms)) {
+      throw new RangeError(
+        `advance(ms) needs 0 to ${MAX_ADVANCE_MS} ms that keep the clock before the year 10000`,
+      );
+    }
     this.offsetMs += ms;
     return this.nowMs();
   }

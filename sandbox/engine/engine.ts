@@ -107,6 +107,11 @@ export class Engine {
    * due after the old now and at or before the new one, not already due or in flight. `settled`
    * is false when the wait ran out first.
    */
+  /** Whether the clock may move by `ms` (bounded, so it always stays a valid date). */
+  canAdvance(ms: number): boolean {
+    return this.clock.canAdvance(ms);
+  }
+
   async advance(ms: number, settleMs = 10_000): Promise<{ now: string; fired: number; settled: boolean }> {
     const before = this.clock.nowMs();
     const now = this.clock.advance(ms);
@@ -147,8 +152,7 @@ export class Engine {
   /** Records events (idempotent by id for 24h of engine time) and starts, resumes or cancels runs. */
   ingest(events: IncomingEvent[]): Promise<string[]> {
     return this.serial(async () => {
-      const ids: string[] = [];
-      for (const raw of events) {
+      const received = events.map((raw) => {
         const now = this.clock.nowMs();
         const event: EngineEvent = {
           ...raw,
@@ -157,8 +161,15 @@ export class Engine {
           id: raw.id && raw.id.length > 0 ? raw.id : ulid(now),
           ts: typeof raw.ts === "number" && raw.ts > 0 ? raw.ts : now,
         };
-        ids.push(event.id);
-        if (await this.store.hasEvent(event.id, now - DAY_MS)) continue; // duplicate id: dropped
+        return { event, now };
+      });
+      const ids = received.map(({ event }) => event.id);
+      // one look-up for the whole batch; a repeated id inside the batch counts as seen too
+      const seen = await this.store.seenEvents([...new Set(ids)], this.clock.nowMs() - DAY_MS);
+      const logged: Promise<void>[] = [];
+      for (const { event, now } of received) {
+        if (seen.has(event.id)) continue; // duplicate id: dropped
+        seen.add(event.id);
         await routeEvent(event, {
           runs: this.runs,
           registry: this.registry,
@@ -167,9 +178,11 @@ export class Engine {
           admit: (entry, e) => this.admission.admit(entry, e),
         });
         // logged after its runs exist: a crash in between makes the sender's retry start them
-        // again (at least once) instead of dropping the retry as a duplicate (never)
-        await this.store.recordEvent(event, now);
+        // again (at least once) instead of dropping the retry as a duplicate (never). The log
+        // write overlaps routing the next event; the answer waits for all of them.
+        logged.push(this.store.recordEvent(event, now));
       }
+      await Promise.all(logged);
       await this.pruneEventLog();
       this.kick();
       return ids;
@@ -235,9 +248,21 @@ export class Engine {
   }
 
   async cancelRun(runId: string): Promise<boolean> {
-    const effects = await this.runs.mutate(runId, (r) => finish(r, "cancelled", {}, this.clock.nowMs()));
-    if (!effects) return false;
-    await this.handleEffects(runId, effects);
+    return this.transition(runId, (r) => finish(r, "cancelled", {}, this.clock.nowMs()));
+  }
+
+  /**
+   * Changes an active run (written through to the store) and then does what follows from it.
+   * False when the run is no longer active.
+   */
+  private async transition(runId: string, change: (run: Run) => Effect[]): Promise<boolean> {
+    let changed: Run | undefined;
+    const effects = await this.runs.mutate(runId, (r) => {
+      changed = r;
+      return change(r);
+    });
+    if (!effects || !changed) return false;
+    await this.handleEffects(changed, effects);
     return true;
   }
 
@@ -327,10 +352,7 @@ export class Engine {
     const entry = this.registry.get(run.functionId);
     if (!entry) {
       const error = { name: "Error", message: `function ${run.functionId} is not registered` };
-      const effects = await this.runs.mutate(run.id, (r) =>
-        finish(r, "failed", { error }, this.clock.nowMs()),
-      );
-      await this.handleEffects(run.id, effects ?? []);
+      await this.transition(run.id, (r) => finish(r, "failed", { error }, this.clock.nowMs()));
       return true;
     }
     const keys = run.keys.concurrency;
@@ -358,13 +380,12 @@ export class Engine {
         ...(this.signingKey ? { signingKey: this.signingKey } : {}),
       });
       this.calling.delete(run.id);
-      const effects = await this.runs.mutate(run.id, (r) =>
+      await this.transition(run.id, (r) =>
         // the item is gone if the run was cancelled or resolved meanwhile: drop the answer
         r.items.includes(item)
           ? applyOutcome(r, item, outcome, { nowMs: this.clock.nowMs(), maxAttempts: attempts })
           : [],
       );
-      await this.handleEffects(run.id, effects ?? []);
       return true;
     } finally {
       this.calling.delete(run.id);
@@ -384,13 +405,14 @@ export class Engine {
     });
   }
 
-  private async handleEffects(runId: string, effects: Effect[]): Promise<void> {
+  /** `run` is the run as just written (a finished run has already left the active table). */
+  private async handleEffects(run: Run, effects: Effect[]): Promise<void> {
     for (const effect of effects) {
-      if (effect.type === "invoke") await this.startChild(runId, effect);
+      if (effect.type === "invoke") await this.startChild(run.id, effect);
       else if (effect.type === "signal-wait") {
-        await resolveSignalConflict(this.runs, runId, effect, this.clock.nowMs());
+        await resolveSignalConflict(this.runs, run.id, effect, this.clock.nowMs());
         this.kick();
-      } else await this.afterFinish(runId);
+      } else await this.afterFinish(run);
     }
   }
 
@@ -428,9 +450,7 @@ export class Engine {
   }
 
   /** A run ended: resume its parent (invoke) and announce failures for onFailure handlers. */
-  private async afterFinish(runId: string): Promise<void> {
-    const run = await this.store.getRun(runId);
-    if (!run) return;
+  private async afterFinish(run: Run): Promise<void> {
     if (run.parent) {
       const why = run.status === "cancelled" ? "The invoked run was cancelled" : "The invoked run failed";
       const value =

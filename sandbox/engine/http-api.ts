@@ -1,7 +1,9 @@
 import express from "express";
 import type { Request, Response } from "express";
 import { z } from "zod";
+import { MAX_ADVANCE_MS } from "./clock.js";
 import type { Engine } from "./engine.js";
+import { jsonBody, jsonErrors } from "./http-errors.js";
 import { registrationProblems, syncBodySchema } from "./registration.js";
 import { hashedSigningKey } from "./signing.js";
 import type { RunStatus } from "./types.js";
@@ -12,6 +14,8 @@ export interface HttpApiOptions {
   signingKey?: string;
   eventKey?: string;
   syncApp: (url: string) => Promise<{ ok: boolean; status: number; body: string }>;
+  /** Where server errors (5xx) are reported: message only, never a request body. */
+  log?: (msg: string) => void;
 }
 
 const eventSchema = z
@@ -25,12 +29,15 @@ const eventSchema = z
 const eventsSchema = z.union([eventSchema, z.array(eventSchema)]);
 const limitSchema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1));
 const statusSchema = z.enum(["queued", "running", "sleeping", "waiting", "completed", "failed", "cancelled"]);
+const advanceSchema = z.object({ ms: z.number().int().nonnegative().max(MAX_ADVANCE_MS) }).strict();
 
 export function createHttpApi(opts: HttpApiOptions): express.Express {
   const { engine } = opts;
   const app = express();
   app.disable("x-powered-by");
-  app.use(express.json({ limit: "10mb", type: () => true }));
+  app.use(jsonBody());
+  const authorized = (req: Request) =>
+    !opts.signingKey || req.header("authorization") === `Bearer ${hashedSigningKey(opts.signingKey)}`;
 
   app.post("/e/:eventKey", async (req: Request, res: Response) => {
     if (opts.eventKey && req.params["eventKey"] !== opts.eventKey) {
@@ -58,11 +65,9 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
   app.post("/fn/register", async (req: Request, res: Response) => {
     // with a signing key, only apps that hold it may register (as Inngest Cloud requires).
     // Error answers carry `status`: the SDK reads it from the body to fail its PUT-triggered sync.
-    const auth = req.header("authorization");
-    if (opts.signingKey && auth !== `Bearer ${hashedSigningKey(opts.signingKey)}`) {
-      res
-        .status(401)
-        .json({ ok: false, status: 401, error: auth ? "Invalid signing key" : "Missing signing key" });
+    if (!authorized(req)) {
+      const error = req.header("authorization") ? "Invalid signing key" : "Missing signing key";
+      res.status(401).json({ ok: false, status: 401, error });
       return;
     }
     const parsed = syncBodySchema.safeParse(req.body);
@@ -128,9 +133,14 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
   });
 
   app.post("/clock/advance", async (req: Request, res: Response) => {
-    const parsed = z.object({ ms: z.number().nonnegative() }).safeParse(req.body);
+    const parsed = advanceSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: 'body must be {"ms": <non-negative number>}' });
+      const error = `body must be {"ms": <whole number of milliseconds from 0 to ${MAX_ADVANCE_MS} (366 days)>}`;
+      res.status(400).json({ error });
+      return;
+    }
+    if (!engine.canAdvance(parsed.data.ms)) {
+      res.status(400).json({ error: "that would move the clock past the year 9999" });
       return;
     }
     res.json(await engine.advance(parsed.data.ms));
@@ -144,25 +154,34 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
     });
   });
 
+  // Makes the engine PUT to a URL of the caller's choice: with a signing key, only its holders may.
+  // The app's answer is not passed on (the engine must not be a way to read other servers).
   app.post("/apps/sync", async (req: Request, res: Response) => {
-    const parsed = z.object({ url: z.string().url() }).safeParse(req.body);
-    if (!parsed.success) {
-      res.status(400).json({ error: 'body must be {"url": "<serve url>"}' });
+    if (!authorized(req)) {
+      const error = req.header("authorization") ? "Invalid signing key" : "Missing signing key";
+      res.status(401).json({ error });
       return;
     }
-    const result = await opts.syncApp(parsed.data.url);
-    res.status(result.ok ? 200 : 502).json(result);
+    const parsed = z.object({ url: z.url({ protocol: /^https?$/ }) }).safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'body must be {"url": "<http(s) serve url>"}' });
+      return;
+    }
+    const { ok, status } = await opts.syncApp(parsed.data.url);
+    if (ok) res.json({ ok, status });
+    else
+      res
+        .status(502)
+        .json({ ok, status, error: status ? `the app answered ${status}` : "the app did not answer" });
   });
 
   app.get(["/", "/health"], (_req: Request, res: Response) => {
     res.json({ ok: true, kind: "local-inngest-engine", now: new Date(engine.nowMs()).toISOString() });
   });
 
-  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-    res.status(500).json({ error: (err as Error).message ?? String(err) });
-  });
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `the local engine does not implement ${req.method} ${req.path}` });
   });
+  app.use(jsonErrors(opts.log ?? (() => {})));
   return app;
 }

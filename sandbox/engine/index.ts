@@ -59,6 +59,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
   const api = createHttpApi({
     engine,
     syncApp: syncAppAt,
+    log,
     ...(opts.signingKey ? { signingKey: opts.signingKey } : {}),
     ...(opts.eventKey ? { eventKey: opts.eventKey } : {}),
   });

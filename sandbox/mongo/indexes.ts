@@ -1,5 +1,5 @@
-// Secondary indexes as far as behaviour goes: unique constraints (compound, multikey, sparse, partial)
-// and TTL metadata. Queries scan; indexes exist to refuse duplicates and to expire documents.
+// Index specs and their constraints: unique (compound, multikey, sparse, partial) and TTL metadata.
+// Answering queries from an index's leading field is `field-index.ts`' job.
 import { Query } from "mingo";
 import { MongoCommandError } from "./errors.js";
 import { isPlainObject, type Doc } from "./types.js";
@@ -116,22 +116,6 @@ export class Index {
       const owner = this.entries.get(key);
       if (owner !== undefined && owner !== self) throw this.duplicateError(ns, values);
     }
-  }
-
-  /** For a simple unique index on one field: the id key of the document holding `value`, if any. */
-  lookup(value: unknown): string | undefined {
-    return this.entries.get(keyOf([value]));
-  }
-
-  /** True when equality on this single field can be answered from the index alone. */
-  get answersEquality(): boolean {
-    return (
-      this.unique && this.fields.length === 1 && !this.partial && !this.spec.sparse && !this.spec.collation
-    );
-  }
-
-  get firstField(): string {
-    return this.fields[0]![0];
   }
 
   add(doc: Doc, idKey: string): void {

@@ -1,9 +1,13 @@
 // Durability with a data directory: an append-only journal of BSON records, one per mutation.
-// Each acknowledged command's records are written (and fdatasync'd) before the reply is sent, so a
-// kill -9 loses nothing acknowledged. On start the journal is replayed, then rewritten compactly.
+// Records are queued in mutation order and written by group commit: one write and one fdatasync for
+// everything queued since the last one, on libuv's threadpool, so the main thread keeps serving.
+// A reply is sent only once everything queued before it is durable, so a kill -9 loses nothing
+// acknowledged (and no reply shows data that could still be lost). On start the journal is replayed,
+// then rewritten compactly.
 import { deserialize, serialize } from "bson";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { JournalRecord, Store } from "./store.js";
 import type { Doc } from "./types.js";
 
@@ -19,8 +23,24 @@ export interface LoadReport {
   discardedBytes: number;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+const write = promisify(fs.write);
+const fdatasync = promisify(fs.fdatasync);
+
 export class Journal {
   private appendedBytes = 0;
+  /** Serialized records not yet handed to a write, and who waits for them. */
+  private queued: Buffer[] = [];
+  private queuedWaiters: Waiter[] = [];
+  /** Who waits for the group commit in progress (write + fdatasync); null when none is. */
+  private committing: Waiter[] | null = null;
+  private loop: Promise<void> = Promise.resolve();
+  /** Once a write failed the file may end in a torn record: nothing more is acknowledged. */
+  private failure: Error | null = null;
 
   private constructor(
     private readonly dir: string,
@@ -40,30 +60,81 @@ export class Journal {
     return { journal: new Journal(dir, fd, store, size), report };
   }
 
-  /** Appends one command's records and syncs them to disk; returns once they are durable. */
-  append(records: JournalRecord[]): void {
-    if (records.length === 0) return;
-    const buffers = records.map((record) => serialize(record as unknown as Doc));
-    const data = Buffer.concat(buffers);
-    writeAll(this.fd, data);
-    fs.fdatasyncSync(this.fd);
-    this.appendedBytes += data.length;
-    if (this.appendedBytes > Math.max(MIN_COMPACT_GROWTH_BYTES, this.compactedBytes)) this.compactNow();
+  /** Queues one mutation's record for the next group commit (serialized now, as it is now). */
+  enqueue(record: JournalRecord): void {
+    this.queued.push(Buffer.from(serialize(record as unknown as Doc)));
+  }
+
+  /**
+   * Resolves once every record queued so far is on disk; rejects when the journal cannot be
+   * written. Records queued while a commit is in flight go together in the next one.
+   */
+  durable(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.queued.length === 0 && this.committing === null) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { resolve, reject };
+      if (this.queued.length === 0) this.committing!.push(waiter);
+      else this.queuedWaiters.push(waiter);
+      if (this.committing === null) this.loop = this.commitLoop();
+    });
+  }
+
+  /** Commits batches until nothing is queued; compacts when the journal has grown and is idle. */
+  private async commitLoop(): Promise<void> {
+    while (this.queued.length > 0) {
+      const data = Buffer.concat(this.queued);
+      const waiters = (this.committing = this.queuedWaiters);
+      this.queued = [];
+      this.queuedWaiters = [];
+      try {
+        await writeAllAsync(this.fd, data);
+        await fdatasync(this.fd);
+        this.appendedBytes += data.length;
+        // compacting snapshots memory, so only while memory holds nothing the journal lacks
+        const grown = this.appendedBytes > Math.max(MIN_COMPACT_GROWTH_BYTES, this.compactedBytes);
+        if (this.queued.length === 0 && grown) this.compactNow();
+      } catch (err) {
+        this.failure = err instanceof Error ? err : new Error(String(err));
+        this.committing = null;
+        for (const waiter of [...waiters, ...this.queuedWaiters.splice(0)]) waiter.reject(this.failure);
+        return;
+      }
+      this.committing = null;
+      for (const waiter of waiters) waiter.resolve();
+    }
   }
 
   /** Replaces the journal by a snapshot of the current state (the old one stays valid until the rename). */
   private compactNow(): void {
     fs.closeSync(this.fd);
-    this.compactedBytes = compact(this.dir, this.store);
-    this.appendedBytes = 0;
+    try {
+      this.compactedBytes = compact(this.dir, this.store);
+      this.appendedBytes = 0;
+    } catch (err) {
+      console.error("[embedded-mongo] journal compaction failed, appending to the old journal:", err);
+    }
     this.fd = fs.openSync(path.join(this.dir, JOURNAL_FILE), "a");
   }
 
-  close(): void {
+  /** Waits for queued records to be durable, then closes the file and releases the directory. */
+  async close(): Promise<void> {
     if (this.fd < 0) return;
+    await this.durable().catch((err: unknown) => {
+      console.error("[embedded-mongo] journal write failed at shutdown:", err);
+    });
+    await this.loop;
     fs.closeSync(this.fd);
     this.fd = -1;
     releaseLock(this.dir);
+  }
+}
+
+async function writeAllAsync(fd: number, buf: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buf.length) {
+    const { bytesWritten } = await write(fd, buf, offset, buf.length - offset, null);
+    offset += bytesWritten;
   }
 }
 

@@ -1,11 +1,12 @@
-// The TCP server: framing per connection, one command at a time per connection, journal before reply.
+// The TCP server: framing per connection, one command at a time per connection, and every reply
+// held back until the journal has made durable everything the command could have written or seen.
 import net from "node:net";
 import { commandNameOf, runCommand } from "./commands/index.js";
 import type { CommandContext, ServerParameters } from "./commands/context.js";
 import { CursorRegistry } from "./cursors.js";
 import { FailPoints } from "./failpoints.js";
 import { Journal } from "./journal.js";
-import { Store, type JournalRecord } from "./store.js";
+import { Store } from "./store.js";
 import { sweepExpired } from "./ttl.js";
 import type { Doc } from "./types.js";
 import { decodeMessage, encodeResponse, MessageFramer, type Request } from "./wire.js";
@@ -34,7 +35,6 @@ export class MongoWireServer {
   private readonly server = net.createServer((socket) => this.accept(socket));
   private readonly sockets = new Set<net.Socket>();
   private journal: Journal | null = null;
-  private pending: JournalRecord[] = [];
   private nextConnectionId = 1;
   private ttlTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -53,7 +53,7 @@ export class MongoWireServer {
         );
       }
     }
-    this.store.onMutation((record) => this.pending.push(record));
+    this.store.onMutation((record) => this.journal?.enqueue(record));
     try {
       await new Promise<void>((resolve, reject) => {
         this.server.once("error", reject);
@@ -78,17 +78,8 @@ export class MongoWireServer {
     if (this.ttlTimer) clearInterval(this.ttlTimer);
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.commit();
-    this.journal?.close();
+    await this.journal?.close();
     this.cursors.clear();
-  }
-
-  /** Makes the mutations of the last command durable; called before its reply is written. */
-  private commit(): void {
-    if (this.pending.length === 0) return;
-    const records = this.pending;
-    this.pending = [];
-    this.journal?.append(records);
   }
 
   /** Ticks often and sweeps when ttlMonitorSleepSecs has passed, so setParameter takes effect at once. */
@@ -100,7 +91,9 @@ export class MongoWireServer {
       lastSweep = now;
       try {
         sweepExpired(this.store, now);
-        this.commit();
+        void this.journal?.durable().catch((err: unknown) => {
+          console.error("[embedded-mongo] journal write failed:", err);
+        });
         this.cursors.reapIdle(now);
       } catch (err) {
         console.error("[embedded-mongo] TTL sweep failed:", err);
@@ -196,7 +189,7 @@ export class MongoWireServer {
     if (action?.reply) return action.reply;
     const reply = await runCommand(request.command, ctx);
     try {
-      this.commit();
+      await this.journal?.durable();
     } catch (err) {
       console.error("[embedded-mongo] journal write failed:", err);
       return {

@@ -2,7 +2,9 @@
 // Every mutation is also reported as a journal record so persistence can make it durable.
 import { calculateObjectSize, UUID } from "bson";
 import { MongoCommandError } from "./errors.js";
+import { FieldIndex, isLookupPath } from "./field-index.js";
 import { Index, idIndexSpec, type IndexSpec } from "./indexes.js";
+import { candidateIds } from "./planner.js";
 import type { Doc } from "./types.js";
 import { keyOf } from "./values.js";
 
@@ -27,6 +29,11 @@ export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, Index>();
   readonly uuid = new UUID();
+  /** Value lookups for `_id` and the leading field of every index, so filters on them skip the scan. */
+  private readonly lookups = new Map<string, FieldIndex>();
+  /** Insertion order of each document (kept by replace), so index answers come back in scan order. */
+  private readonly order = new Map<string, number>();
+  private nextOrder = 0;
 
   constructor(
     readonly db: string,
@@ -34,7 +41,10 @@ export class Collection {
     readonly options: Doc,
     private readonly emit: MutationListener,
   ) {
-    if (!this.view) this.indexes.set("_id_", new Index(idIndexSpec()));
+    if (!this.view) {
+      this.indexes.set("_id_", new Index(idIndexSpec()));
+      this.lookups.set("_id", new FieldIndex("_id"));
+    }
   }
 
   get ns(): string {
@@ -60,20 +70,30 @@ export class Collection {
   }
 
   /**
-   * A superset of the documents a filter can match: one document when the filter pins `_id` or a
-   * unique single-field index to a simple value, otherwise all of them. The caller still applies the filter.
+   * A superset of the documents a filter can match, in stored order: those an index pins down by
+   * equality, `$in` or a range on an indexed field, otherwise all of them. The caller still applies
+   * the filter (and any sort, skip and limit).
    */
   candidates(filter: Doc | undefined, collation?: Doc): Doc[] {
-    if (!filter || collation) return this.all();
-    for (const index of this.indexes.values()) {
-      if (!index.answersEquality) continue;
-      const value = filter[index.firstField];
-      if (!isIndexableScalar(value)) continue;
-      const id = index.name === "_id_" ? keyOf(value) : index.lookup(value);
-      const doc = id === undefined ? undefined : this.docs.get(id);
-      return doc ? [doc] : [];
+    if (!filter || this.docs.size === 0) return this.all();
+    const ids = candidateIds(filter, {
+      lookup: (field) => this.lookups.get(field),
+      max: Math.max(16, this.docs.size / 2),
+      strings: !collation || collation["locale"] === "simple",
+    });
+    if (ids === null) return this.all();
+    const found: Array<[number, Doc]> = [];
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (doc) found.push([this.order.get(id)!, doc]);
     }
-    return this.all();
+    if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
+    return found.map(([, doc]) => doc);
+  }
+
+  /** The lookup kept for a field (the leading field of an index, or `_id`), if any. */
+  lookup(field: string): FieldIndex | undefined {
+    return this.lookups.get(field);
   }
 
   insert(doc: Doc): void {
@@ -81,7 +101,9 @@ export class Collection {
     const id = keyOf(doc["_id"]);
     for (const index of this.indexes.values()) index.check(doc, null, this.ns);
     for (const index of this.indexes.values()) index.add(doc, id);
+    for (const lookup of this.lookups.values()) lookup.add(doc, id);
     this.docs.set(id, doc);
+    this.order.set(id, this.nextOrder++);
     this.emit({ op: "insert", ns: this.ns, doc });
     if (this.options["capped"] === true) this.trimCapped();
   }
@@ -108,6 +130,10 @@ export class Collection {
     for (const index of this.indexes.values()) index.check(next, id, this.ns);
     for (const index of this.indexes.values()) index.remove(previous, id);
     for (const index of this.indexes.values()) index.add(next, id);
+    for (const lookup of this.lookups.values()) {
+      lookup.remove(previous, id);
+      lookup.add(next, id);
+    }
     this.docs.set(id, next);
     this.emit({ op: "replace", ns: this.ns, doc: next });
   }
@@ -117,7 +143,9 @@ export class Collection {
     const id = keyOf(doc["_id"]);
     if (!this.docs.has(id)) return;
     for (const index of this.indexes.values()) index.remove(doc, id);
+    for (const lookup of this.lookups.values()) lookup.remove(doc, id);
     this.docs.delete(id);
+    this.order.delete(id);
     this.emit({ op: "delete", ns: this.ns, id: doc["_id"] });
   }
 
@@ -130,11 +158,20 @@ export class Collection {
       index.add(doc, id);
     }
     this.indexes.set(spec.name, index);
+    const field = Object.keys(spec.key)[0]!;
+    if (!this.lookups.has(field) && isLookupPath(field)) {
+      const lookup = new FieldIndex(field);
+      for (const [id, doc] of this.docs) lookup.add(doc, id);
+      this.lookups.set(field, lookup);
+    }
     this.emit({ op: "createIndex", ns: this.ns, spec });
   }
 
   dropIndex(name: string): void {
     this.indexes.delete(name);
+    const leading = new Set([...this.indexes.values()].map((index) => Object.keys(index.spec.key)[0]));
+    for (const field of this.lookups.keys())
+      if (field !== "_id" && !leading.has(field)) this.lookups.delete(field);
     this.emit({ op: "dropIndex", ns: this.ns, name });
   }
 }
@@ -203,14 +240,6 @@ export class Store {
       this.listener = saved;
     }
   }
-}
-
-/** Values whose equality match is exactly "same index key" (no arrays, documents, regexes or null). */
-function isIndexableScalar(value: unknown): boolean {
-  if (typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (value instanceof Date) return true;
-  return (value as { _bsontype?: string } | null)?._bsontype === "ObjectId";
 }
 
 function splitNs(ns: string): [string, string] {

@@ -4,7 +4,9 @@
 //   concurrent senders)
 // - runs/s for a 3-step function, and the step round-trip (time from one step starting to the next
 //   one starting: SDK answer -> engine writes memo -> next call), at 10 and at 1,000 concurrent runs.
-import { startLocalEngine } from "../../sandbox/engine/index.js";
+// - with the mongo store: MongoDB commands the engine sent per run (driver command monitoring).
+import { MongoClient } from "mongodb";
+import { MongoStore, startLocalEngine } from "../../sandbox/engine/index.js";
 import type { LocalEngine } from "../../sandbox/engine/index.js";
 import { startEmbeddedMongo } from "../../sandbox/mongo/index.js";
 import { createClient, serveApp } from "../sandbox/engine/support/test-app.js";
@@ -56,9 +58,15 @@ async function ingestBench(engine: LocalEngine): Promise<void> {
 
 async function main(): Promise<void> {
   const mongo = storeKind === "mongo" ? await startEmbeddedMongo({ quiet: true }) : undefined;
+  const client = mongo ? new MongoClient(mongo.uri, { monitorCommands: true }) : undefined;
+  let commands = 0;
+  client?.on("commandStarted", () => commands++);
+  await client?.connect();
   const engine = await startLocalEngine({
     quiet: true,
-    ...(mongo ? { mongoUri: mongo.uri } : { memory: true }),
+    ...(client
+      ? { store: await MongoStore.fromDb(client, client.db("inngest_local_engine")) }
+      : { memory: true }),
   });
   const starts = new Map<string, number[]>();
   const inngest = createClient({ engineUrl: engine.url, id: "bench" });
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
   for (const n of [10, 1000]) {
     starts.clear();
     batch++;
+    const commandsBefore = commands;
     const t = performance.now();
     await post(
       `${engine.url}/e/bench`,
@@ -104,13 +113,15 @@ async function main(): Promise<void> {
     for (const list of starts.values())
       for (let i = 1; i < list.length; i++) gaps.push(list[i]! - list[i - 1]!);
     gaps.sort((a, b) => a - b);
+    const perRun = client ? `; ${((commands - commandsBefore) / n).toFixed(2)} mongo commands/run` : "";
     console.log(
       `${String(n).padStart(4)} concurrent runs: ${(n / seconds).toFixed(1)} runs/s (3 steps each, ${seconds.toFixed(2)} s); ` +
-        `step round-trip median ${percentile(gaps, 50).toFixed(1)} ms, p99 ${percentile(gaps, 99).toFixed(1)} ms`,
+        `step round-trip median ${percentile(gaps, 50).toFixed(1)} ms, p99 ${percentile(gaps, 99).toFixed(1)} ms${perRun}`,
     );
   }
   await app.stop();
   await engine.stop();
+  await client?.close();
   await mongo?.stop();
 }
 

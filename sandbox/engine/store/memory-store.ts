@@ -30,8 +30,8 @@ export class MemoryStore implements EngineStore {
       (r) => r.functionId === q.functionId && r.keys[q.key] === q.value && r.createdAt >= q.sinceMs,
     ).length;
   }
-  async hasEvent(id: string, sinceMs: number): Promise<boolean> {
-    return (this.events.get(id) ?? -Infinity) >= sinceMs;
+  async seenEvents(ids: string[], sinceMs: number): Promise<Set<string>> {
+    return new Set(ids.filter((id) => (this.events.get(id) ?? -Infinity) >= sinceMs));
   }
   async recordEvent(event: EngineEvent, receivedAt: number): Promise<void> {
     this.events.set(event.id, receivedAt);

@@ -3,11 +3,13 @@ import { MongoClient } from "mongodb";
 import type { RegisteredApp } from "../registration.js";
 import { TERMINAL } from "../types.js";
 import type { EngineEvent, Run } from "../types.js";
+import { ReplaceBatcher } from "./replace-batcher.js";
 import type { EngineStore, KeyQuery, RunQuery } from "./store.js";
 
 // MongoDB persistence with the real driver. Payloads are stored as JSON text next to a few indexed
 // fields: event data may hold keys Mongo dislikes ("$x", "a.b"), and JSON keeps numbers exactly as
-// the SDK sent them. Only simple operations (insert, replace upsert, find, count) are used.
+// the SDK sent them. Only simple operations (replace upsert, bulk write, find, count) are used.
+// Runs and events saved while another save is in flight go together in one bulk write.
 interface RunDoc {
   _id: string;
   functionId: string;
@@ -30,6 +32,9 @@ interface JsonDoc {
 }
 
 export class MongoStore implements EngineStore {
+  private readonly runWrites: ReplaceBatcher<RunDoc>;
+  private readonly eventWrites: ReplaceBatcher<EventDoc>;
+
   private constructor(
     private client: MongoClient,
     private runs: Collection<RunDoc>,
@@ -37,7 +42,10 @@ export class MongoStore implements EngineStore {
     private apps: Collection<JsonDoc>,
     private meta: Collection<JsonDoc>,
     private ownsClient: boolean,
-  ) {}
+  ) {
+    this.runWrites = new ReplaceBatcher(runs);
+    this.eventWrites = new ReplaceBatcher(events);
+  }
 
   static async connect(uri: string, dbName = "inngest_local_engine"): Promise<MongoStore> {
     const client = new MongoClient(uri);
@@ -79,7 +87,7 @@ export class MongoStore implements EngineStore {
       rateLimitKey: run.keys.rateLimit ?? null,
       json: JSON.stringify(run),
     };
-    await this.runs.replaceOne({ _id: run.id }, doc, { upsert: true });
+    await this.runWrites.save(doc);
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -110,16 +118,19 @@ export class MongoStore implements EngineStore {
     });
   }
 
-  async hasEvent(id: string, sinceMs: number): Promise<boolean> {
-    const previous = await this.events.findOne({ _id: id });
-    return previous !== null && previous.receivedAt >= sinceMs;
+  async seenEvents(ids: string[], sinceMs: number): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const seen = await this.events
+      .find({ _id: { $in: ids }, receivedAt: { $gte: sinceMs } }, { projection: { _id: 1 } })
+      .toArray();
+    return new Set(seen.map((d) => d._id));
   }
 
   async recordEvent(event: EngineEvent, receivedAt: number): Promise<void> {
     // replace-upsert rather than insert: an id last seen before the 24h window may still be in the
     // log (pruning runs now and then), and then this event takes its place.
     const doc: EventDoc = { _id: event.id, name: event.name, receivedAt, json: JSON.stringify(event) };
-    await this.events.replaceOne({ _id: event.id }, doc, { upsert: true });
+    await this.eventWrites.save(doc);
   }
 
   async pruneEvents(beforeMs: number): Promise<number> {

@@ -23,8 +23,8 @@ export interface EngineStore {
   getRun(id: string): Promise<Run | undefined>;
   listRuns(query: RunQuery): Promise<Run[]>;
   countRunsByKey(query: KeyQuery): Promise<number>;
-  /** Whether an event with this id arrived at or after `sinceMs` (the 24h id-idempotency window). */
-  hasEvent(id: string, sinceMs: number): Promise<boolean>;
+  /** Which of these event ids arrived at or after `sinceMs` (the 24h id-idempotency window). */
+  seenEvents(ids: string[], sinceMs: number): Promise<Set<string>>;
   /** Adds (or, after the window, replaces) an event in the event log. */
   recordEvent(event: EngineEvent, receivedAt: number): Promise<void>;
   /** Drops events received before `beforeMs` (outside the id-idempotency window); how many went. */

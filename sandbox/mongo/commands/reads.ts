@@ -80,10 +80,12 @@ function distinct(cmd: Doc, ctx: CommandContext): Doc {
   const key = cmd["key"];
   if (typeof key !== "string")
     throw new MongoCommandError("TypeMismatch", "BSON field 'distinct.key' is missing or not a string");
-  const query = compileFilter(optionalDoc(cmd, "query") ?? {}, optionalDoc(cmd, "collation"));
+  const filter = optionalDoc(cmd, "query");
+  const collation = optionalDoc(cmd, "collation");
+  const query = compileFilter(filter ?? {}, collation);
   const seen = new Map<string, unknown>();
   const path = key.split(".");
-  for (const doc of readDocuments(ctx, name)) {
+  for (const doc of readDocuments(ctx, name, filter, collation)) {
     if (!query.test(doc)) continue;
     for (const value of valuesAtPath(doc, path)) {
       if (value === undefined) continue;
@@ -149,7 +151,7 @@ function aggregate(cmd: Doc, ctx: CommandContext): Doc {
   return { cursor: ctx.cursors.open(ns, results, cursorBatchSize(cmd)) };
 }
 
-/** There are no query plans here: every query is a collection scan, and explain says so. */
+/** No query plans are exposed: explain always reports a collection scan. */
 function explain(cmd: Doc, ctx: CommandContext): Doc {
   const inner = cmd["explain"];
   if (!isPlainObject(inner))

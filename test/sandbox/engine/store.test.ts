@@ -60,6 +60,24 @@ describe.each(Object.keys(stores))("%s store", (kind) => {
     expect(await store.getRun("missing")).toBeUndefined();
   });
 
+  test("saves made at the same time all land, each run at the version saved last", async () => {
+    const store = await stores[kind]!();
+    const saves: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) saves.push(store.saveRun(run(`c${i}`, { createdAt: i })));
+    await Promise.all(saves);
+    // a run saved again while its earlier save may still be queued ends at its last version
+    await Promise.all([
+      store.saveRun(run("c1", { createdAt: 1, updatedAt: 12 })),
+      store.saveRun(run("c0", { createdAt: 0, updatedAt: 11 })),
+      store.saveRun(run("c0", { createdAt: 0, updatedAt: 13, status: "completed" })),
+    ]);
+    const all = await store.listRuns({});
+    expect(all.map((r) => r.id)).toEqual(Array.from({ length: 40 }, (_, i) => `c${i}`));
+    expect((await store.getRun("c0"))?.updatedAt).toBe(13);
+    expect((await store.getRun("c1"))?.updatedAt).toBe(12);
+    expect((await store.listRuns({ activeOnly: true })).length).toBe(39);
+  });
+
   test("a limit keeps only the most recent runs, still listed oldest first", async () => {
     const store = await stores[kind]!();
     for (const [id, createdAt] of [
@@ -87,12 +105,15 @@ describe.each(Object.keys(stores))("%s store", (kind) => {
   test("event log: an id counts as seen only inside the window; apps and meta persist", async () => {
     const store = await stores[kind]!();
     const event = { id: "evt", name: "x/y", data: {}, ts: 1 };
-    expect(await store.hasEvent("evt", 0)).toBe(false);
+    expect((await store.seenEvents(["evt"], 0)).has("evt")).toBe(false);
     await store.recordEvent(event, 1000);
-    expect(await store.hasEvent("evt", 500)).toBe(true);
-    expect(await store.hasEvent("evt", 1500)).toBe(false);
+    expect((await store.seenEvents(["evt"], 500)).has("evt")).toBe(true);
+    expect((await store.seenEvents(["evt"], 1500)).has("evt")).toBe(false);
     await store.recordEvent(event, 2000);
-    expect(await store.hasEvent("evt", 1500)).toBe(true);
+    expect((await store.seenEvents(["evt"], 1500)).has("evt")).toBe(true);
+    await store.recordEvent({ ...event, id: "other" }, 2000);
+    expect(await store.seenEvents(["evt", "missing", "other"], 1500)).toEqual(new Set(["evt", "other"]));
+    expect(await store.seenEvents([], 0)).toEqual(new Set());
     await store.saveApp({ id: "app", url: "http://x", functions: [], syncedAt: 1 });
     await store.saveApp({ id: "app", url: "http://y", functions: [], syncedAt: 2 });
     expect((await store.listApps()).map((a) => a.url)).toEqual(["http://y"]);
@@ -106,8 +127,8 @@ describe.each(Object.keys(stores))("%s store", (kind) => {
     await store.recordEvent({ id: "old", name: "x/y", data: {}, ts: 1 }, 1000);
     await store.recordEvent({ id: "new", name: "x/y", data: {}, ts: 1 }, 3000);
     expect(await store.pruneEvents(2000)).toBe(1);
-    expect(await store.hasEvent("old", 0)).toBe(false);
-    expect(await store.hasEvent("new", 0)).toBe(true);
+    expect((await store.seenEvents(["old"], 0)).has("old")).toBe(false);
+    expect((await store.seenEvents(["new"], 0)).has("new")).toBe(true);
     expect(await store.pruneEvents(2000)).toBe(0);
   });
 });
