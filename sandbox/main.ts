@@ -7,7 +7,7 @@ import express from "express";
 import { clock } from "../shared/clock.js";
 import { loadConfig, type Config } from "../shared/config/index.js";
 import { connectDb } from "../shared/db/index.js";
-import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
+import { closeServer, listen, onShutdownSignal, portOf, serveJsonErrors } from "../shared/http/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const page = express();
   page.use(createPhonesRouter(phones));
   page.use(createSandboxPageRouter({ engineUrl: engine.url }));
+  serveJsonErrors(page, logger);
 
   const workerServer = await listen(worker.http, config.http.workerPort, LOCALHOST);
   const webServer = await listen(slack.http, config.http.webPort, LOCALHOST);

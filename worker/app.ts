@@ -4,10 +4,11 @@
 // the sandbox and tests, which hand in their own config, database, transport and client.
 import express from "express";
 import type { Express } from "express";
+import type { Router } from "express";
 import type { InngestFunction } from "inngest";
 import type { Config } from "../shared/config/index.js";
 import type { DbHandle } from "../shared/db/index.js";
-import { mountInngest } from "../shared/http/index.js";
+import { mountInngest, serveJsonErrors } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 import { createWorkerFunctions, type AgentOptions } from "./functions.js";
 import type { EventPublisher } from "./gateway/event-publisher.js";
@@ -33,6 +34,8 @@ export interface WorkerDeps {
   relay?: Pick<InboundRelayOptions, "intervalMs" | "maxIntervalMs" | "minAgeMs">;
   /** The sales agent and its timers (default on); `false` leaves them out (gateway tests). */
   agent?: AgentOptions | false;
+  /** Served next to the worker's own routes (e.g. the simulated phones' HTTP API). */
+  routes?: Router;
 }
 
 export interface WorkerApp {
@@ -96,6 +99,8 @@ export function createWorkerApp(deps: WorkerDeps): WorkerApp {
       res.status(404).json({ error: "the pairing page is disabled: set WHATSAPP_ADMIN_TOKEN" });
     });
   }
+  if (deps.routes) http.use(deps.routes);
+  serveJsonErrors(http, logger);
 
   let unsubscribe: Unsubscribe[] = [];
   let started = false;

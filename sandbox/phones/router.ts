@@ -5,9 +5,10 @@
 //                                          (":phone" as "+52…", "%2B52…" or digits; a phone that never
 //                                          wrote gets 200 with no messages; not a phone number → 400)
 //   GET  /sandbox/whatsapp/chats          → 200 {"chats": [{"phone", "name"?, "lastMessage"}]}, most recent first
-import express, { Router, type ErrorRequestHandler } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import { isE164 } from "../../shared/domain/phone.js";
+import { jsonBody, jsonErrorHandler } from "../../shared/http/index.js";
 import type { SandboxPhones } from "./phones.js";
 
 const E164_HINT = "an E.164 phone number like +5215550001";
@@ -40,7 +41,7 @@ function phoneFromPath(raw: string): string | undefined {
 export function createPhonesRouter(phones: SandboxPhones): Router {
   const router = Router();
 
-  router.post("/sandbox/whatsapp/messages", express.json({ limit: "1mb" }), async (req, res) => {
+  router.post("/sandbox/whatsapp/messages", ...jsonBody({ limit: "1mb" }), async (req, res) => {
     const parsed = customerMessageSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: parsed.error.issues[0]?.message ?? "invalid body" });
@@ -70,18 +71,8 @@ export function createPhonesRouter(phones: SandboxPhones): Router {
     res.json({ phone, messages });
   });
 
-  const badJson: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
-    if (error.type === "entity.parse.failed") {
-      res.status(400).json({ error: "body is not valid JSON" });
-      return;
-    }
-    if (error.type === "entity.too.large") {
-      res.status(413).json({ error: "body is too large" });
-      return;
-    }
-    next(error);
-  };
-  router.use(badJson);
+  // Bad bodies and bad %-escapes answer {"error"} here too when the router is mounted on its own.
+  router.use(jsonErrorHandler());
 
   return router;
 }

@@ -9,6 +9,11 @@ export interface ErrorLogger {
   error(fields: object, message: string): void;
 }
 
+/** Without a logger, a server error still leaves one line on stderr (no stack: it names our files). */
+const stderrLogger: ErrorLogger = {
+  error: (fields, message) => console.error(`${message} ${JSON.stringify(fields)}`),
+};
+
 /** HTTP errors as Node libraries throw them (body-parser, raw-body, router): a status and a `type`. */
 interface HttpishError {
   status?: unknown;
@@ -53,8 +58,9 @@ export function describeHttpError(error: unknown): { status: number; error: stri
 
 /**
  * The last error handler of an app: answers `{"error"}` with the status from describeHttpError.
- * Client errors are not logged (they are the client's, and their messages may quote the body); a
- * server error is logged with its name, the method and the route, never the body or the message.
+ * Client errors are not logged (they are the client's, and their messages may quote the body). A
+ * server error is logged with its name, the method and the route, and its message only through a
+ * logger given here (the product's logger masks phone numbers); never the body.
  */
 export function jsonErrorHandler(logger?: ErrorLogger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
@@ -64,11 +70,17 @@ export function jsonErrorHandler(logger?: ErrorLogger): ErrorRequestHandler {
     }
     const answer = describeHttpError(error);
     if (answer.status >= 500) {
-      const name = error instanceof Error ? error.name : typeof error;
-      logger?.error(
-        { method: req.method, route: req.baseUrl + (req.route?.path ?? ""), error: name },
-        "request failed",
-      );
+      const fields = {
+        method: req.method,
+        route: req.baseUrl + (req.route?.path ?? ""),
+        error: error instanceof Error ? error.name : typeof error,
+      };
+      if (logger)
+        logger.error(
+          { ...fields, message: error instanceof Error ? error.message : undefined },
+          "request failed",
+        );
+      else stderrLogger.error(fields, "request failed");
     }
     res.status(answer.status).set("Cache-Control", "no-store").json({ error: answer.error });
   };

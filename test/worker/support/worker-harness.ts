@@ -136,9 +136,9 @@ export async function startHarness(): Promise<Harness> {
         relay: { intervalMs: 60_000 },
         // The sales agent and its timers answer customers: off unless a test asks for them.
         agent: false,
+        routes: createPhonesRouter(phones),
         ...overrides,
       });
-      app.http.use(createPhonesRouter(phones));
       const { url, server } = await listen(app.http);
       const synced = await engine.syncApp(`${url}/api/inngest`);
       if (!synced.ok) throw new Error(`sync failed: ${synced.status} ${synced.body}`);
