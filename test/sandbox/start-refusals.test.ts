@@ -2,7 +2,7 @@
 // starts anything, when it was given production settings (it would run them in dev mode), two
 // servers on one port, a port that is taken, or a data directory it cannot use.
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
