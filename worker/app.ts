@@ -3,8 +3,7 @@
 // Inngest, plus the relay that re-announces what the engine missed). Used by worker/main.ts and by
 // the sandbox and tests, which hand in their own config, database, transport and client.
 import express from "express";
-import type { Express } from "express";
-import type { Router } from "express";
+import type { Express, Router } from "express";
 import type { InngestFunction } from "inngest";
 import type { Config } from "../shared/config/index.js";
 import type { DbHandle } from "../shared/db/index.js";
