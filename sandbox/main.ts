@@ -5,9 +5,9 @@
 import path from "node:path";
 import express from "express";
 import { clock } from "../shared/clock.js";
-import { loadConfig, type Config } from "../shared/config/index.js";
+import type { Config } from "../shared/config/index.js";
 import { connectDb } from "../shared/db/index.js";
-import { closeServer, listen, onShutdownSignal, portOf } from "../shared/http/index.js";
+import { closeServer, listen, onShutdownSignal, portOf, serveJsonErrors } from "../shared/http/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
@@ -15,6 +15,8 @@ import { functions as slackFunctions } from "../slack/functions.js";
 import { createWorkerApp } from "../worker/app.js";
 import { startLocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo } from "./mongo/index.js";
+import { loadSandboxConfig, preflight } from "./preflight.js";
+import { stopWithParent } from "./stop-with-parent.js";
 import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
 import { createSandboxPageRouter } from "./page/router.js";
 
@@ -25,7 +27,8 @@ const SANDBOX_NOTICE =
   "Sandbox: embedded MongoDB, local Inngest engine and simulated phones are development stand-ins, not production services.";
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadSandboxConfig();
+  await preflight(config, LOCALHOST);
   const logger = createLogger(config, { base: { side: "sandbox" } });
   console.log(SANDBOX_NOTICE);
 
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
   const page = express();
   page.use(createPhonesRouter(phones));
   page.use(createSandboxPageRouter({ engineUrl: engine.url }));
+  serveJsonErrors(page, logger);
 
   const workerServer = await listen(worker.http, config.http.workerPort, LOCALHOST);
   const webServer = await listen(slack.http, config.http.webPort, LOCALHOST);
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
   console.log(`  local Inngest engine ${engine.url} (runs: ${engine.url}/runs)`);
   console.log(`  worker http://127.0.0.1:${portOf(workerServer)}  web http://127.0.0.1:${portOf(webServer)}`);
 
+  stopWithParent();
   onShutdownSignal(logger, async () => {
     await worker.stop();
     // Whatever is still calling (the engine in this process, a browser) is cut off rather than waited

@@ -6,7 +6,7 @@ import type { Express } from "express";
 import { App, ExpressReceiver } from "@slack/bolt";
 import type { InngestFunction } from "inngest";
 import type { Config } from "../shared/config/index.js";
-import { mountInngest } from "../shared/http/index.js";
+import { mountInngest, serveJsonErrors } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 
 export interface SlackSideDeps {
@@ -35,6 +35,7 @@ export function createSlackSide({ config, inngest, functions }: SlackSideDeps): 
         .status(503)
         .json({ error: "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" });
     });
+    serveJsonErrors(http);
     return { http };
   }
   // Bolt verifies Slack's signature on the raw body, so no body parser may run before its router.
@@ -44,5 +45,6 @@ export function createSlackSide({ config, inngest, functions }: SlackSideDeps): 
     receiver,
     ...(config.slack.apiUrl ? { clientOptions: { slackApiUrl: config.slack.apiUrl } } : {}),
   });
+  serveJsonErrors(http);
   return { http, bolt };
 }

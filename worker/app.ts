@@ -3,11 +3,11 @@
 // Inngest, plus the relay that re-announces what the engine missed). Used by worker/main.ts and by
 // the sandbox and tests, which hand in their own config, database, transport and client.
 import express from "express";
-import type { Express } from "express";
+import type { Express, Router } from "express";
 import type { InngestFunction } from "inngest";
 import type { Config } from "../shared/config/index.js";
 import type { DbHandle } from "../shared/db/index.js";
-import { mountInngest } from "../shared/http/index.js";
+import { mountInngest, serveJsonErrors } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 import type { Brain } from "./agent/brain/types.js";
 import { createWorkerFunctions, type WorkerFunctions } from "./functions.js";
@@ -34,6 +34,8 @@ export interface WorkerDeps {
   brain?: Brain;
   /** The functions served on /api/inngest. Default: createWorkerFunctions (every capability). */
   functions?: WorkerFunctions;
+  /** Served next to the worker's own routes (e.g. the simulated phones' HTTP API). */
+  routes?: Router;
 }
 
 export interface WorkerApp {
@@ -94,6 +96,8 @@ export function createWorkerApp(deps: WorkerDeps): WorkerApp {
       res.status(404).json({ error: "the pairing page is disabled: set WHATSAPP_ADMIN_TOKEN" });
     });
   }
+  if (deps.routes) http.use(deps.routes);
+  serveJsonErrors(http, logger);
 
   let unsubscribe: Unsubscribe[] = [];
   let started = false;

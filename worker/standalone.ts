@@ -44,8 +44,14 @@ export async function runStandaloneWorker(options: StandaloneWorkerOptions): Pro
   });
   const inngest = createInngestClient(config, { appId: workerAppId(config), logger });
 
-  const worker = createWorkerApp({ config, db, transport, inngest, logger });
-  if (options.routes) worker.http.use(options.routes);
+  const worker = createWorkerApp({
+    config,
+    db,
+    transport,
+    inngest,
+    logger,
+    ...(options.routes ? { routes: options.routes } : {}),
+  });
 
   const server = await listen(worker.http, config.http.workerPort);
   logger.info(

@@ -3,6 +3,7 @@
 // so the page has one origin).
 import { readFileSync } from "node:fs";
 import express, { Router } from "express";
+import { jsonBody } from "../../shared/http/index.js";
 
 const page = readFileSync(new URL("./page.html", import.meta.url), "utf8");
 
@@ -22,7 +23,7 @@ export function createSandboxPageRouter({ engineUrl }: SandboxPageOptions): Rout
   router.get("/sandbox/engine/clock", async (_req, res) => {
     await relay(res, fetch(`${engineUrl}/clock`));
   });
-  router.post("/sandbox/engine/clock/advance", express.json(), async (req, res) => {
+  router.post("/sandbox/engine/clock/advance", ...jsonBody(), async (req, res) => {
     await relay(
       res,
       fetch(`${engineUrl}/clock/advance`, {

@@ -6,10 +6,11 @@
 //                                          (":phone" as "+52…", "%2B52…" or digits; a phone that never
 //                                          wrote gets 200 with no messages; not a phone number → 400)
 //   GET  /sandbox/whatsapp/chats          → 200 {"chats": [{"phone", "name"?, "lastMessage"}]}, most recent first
-import express, { Router, type ErrorRequestHandler } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import { isE164 } from "../../shared/domain/phone.js";
 import { MAX_WA_MESSAGE_ID } from "../../shared/db/index.js";
+import { jsonBody, jsonErrorHandler } from "../../shared/http/index.js";
 import { RefusedCustomerMessageError, type SandboxPhones } from "./phones.js";
 
 const E164_HINT = "an E.164 phone number like +5215550001";
@@ -42,7 +43,7 @@ function phoneFromPath(raw: string): string | undefined {
 export function createPhonesRouter(phones: SandboxPhones): Router {
   const router = Router();
 
-  router.post("/sandbox/whatsapp/messages", express.json({ limit: "1mb" }), async (req, res) => {
+  router.post("/sandbox/whatsapp/messages", ...jsonBody({ limit: "1mb" }), async (req, res) => {
     const parsed = customerMessageSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: parsed.error.issues[0]?.message ?? "invalid body" });
@@ -77,18 +78,8 @@ export function createPhonesRouter(phones: SandboxPhones): Router {
     res.json({ phone, messages });
   });
 
-  const badJson: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
-    if (error.type === "entity.parse.failed") {
-      res.status(400).json({ error: "body is not valid JSON" });
-      return;
-    }
-    if (error.type === "entity.too.large") {
-      res.status(413).json({ error: "body is too large" });
-      return;
-    }
-    next(error);
-  };
-  router.use(badJson);
+  // Bad bodies and bad %-escapes answer {"error"} here too when the router is mounted on its own.
+  router.use(jsonErrorHandler());
 
   return router;
 }

@@ -33,6 +33,14 @@ export const envSchema = z
           ctx.addIssue({ code: "custom", path: ["INNGEST_SIGNING_KEY"], message: why });
         if (missing("INNGEST_EVENT_KEY"))
           ctx.addIssue({ code: "custom", path: ["INNGEST_EVENT_KEY"], message: why });
+        // Without it the SDK registers whatever Host a sync request names, and anyone who can reach
+        // /api/inngest could point the engine's calls elsewhere.
+        if (missing("INNGEST_SERVE_ORIGIN"))
+          ctx.addIssue({
+            code: "custom",
+            path: ["INNGEST_SERVE_ORIGIN"],
+            message: `${why}: the public origin (https://host[:port]) the engine calls back on; it is the only URL a sync registers`,
+          });
       }
       if (production && missing("MONGODB_URI")) {
         ctx.addIssue({

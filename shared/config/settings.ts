@@ -177,8 +177,11 @@ export const settings = {
   ),
   INNGEST_SERVE_ORIGIN: optional(
     "inngest",
-    "Public origin the engine calls back on (behind a proxy or in Docker); unset = taken from the request",
-    httpUrl(),
+    "Public origin (https://host) the engine calls back on, the only URL a sync registers; required in cloud mode and production; unset in dev = from the request",
+    httpUrl().refine(
+      (url) => new URL(url).origin === url,
+      "must be an origin only (https://host[:port]), no path",
+    ),
     { at: "inngest.serveOrigin" },
   ),
 

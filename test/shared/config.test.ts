@@ -17,6 +17,7 @@ import {
 const CLOUD_KEYS = {
   INNGEST_EVENT_KEY: "event-key-123",
   INNGEST_SIGNING_KEY: "signkey-prod-0123456789abcdef",
+  INNGEST_SERVE_ORIGIN: "https://bot.example.com",
 };
 
 function configError(env: Record<string, string>): ConfigError {
@@ -98,24 +99,41 @@ describe("Inngest modes", () => {
     expect(config.inngest).toMatchObject({ mode: "dev", baseUrl: "http://localhost:8300" });
   });
 
-  it("INNGEST_DEV=0 is cloud mode and needs both keys", () => {
+  it("INNGEST_DEV=0 is cloud mode and needs both keys and the public origin", () => {
     const error = configError({ INNGEST_DEV: "0" });
-    expect(error.problems.map((p) => p.variable)).toEqual(["INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]);
+    expect(error.problems.map((p) => p.variable)).toEqual([
+      "INNGEST_EVENT_KEY",
+      "INNGEST_SIGNING_KEY",
+      "INNGEST_SERVE_ORIGIN",
+    ]);
+    expect(error.message).toMatch(
+      /INNGEST_SERVE_ORIGIN: required in cloud mode .*the only URL a sync registers/,
+    );
     const config = loadConfig({ INNGEST_DEV: "0", ...CLOUD_KEYS, INNGEST_BASE_URL: "http://inngest:8288" });
     expect(config.inngest).toMatchObject({ mode: "cloud", baseUrl: "http://inngest:8288" });
     expect(loadConfig({ INNGEST_DEV: "false", ...CLOUD_KEYS }).inngest.baseUrl).toBeUndefined();
   });
 
-  it("production defaults to cloud mode and requires the Inngest keys and a real MongoDB", () => {
+  it("production defaults to cloud mode and requires the Inngest keys, the public origin and a real MongoDB", () => {
     const error = configError({ NODE_ENV: "production" });
     expect(error.problems.map((p) => p.variable)).toEqual([
       "MONGODB_URI",
       "INNGEST_EVENT_KEY",
       "INNGEST_SIGNING_KEY",
+      "INNGEST_SERVE_ORIGIN",
     ]);
+    expect(error.message).toMatch(/INNGEST_SERVE_ORIGIN: required with NODE_ENV=production/);
     const config = loadConfig({ NODE_ENV: "production", MONGODB_URI: "mongodb://db:27017", ...CLOUD_KEYS });
     expect(config.inngest.mode).toBe("cloud");
     expect(config.whatsapp.transport).toBe("wwebjs");
+  });
+
+  it("INNGEST_SERVE_ORIGIN is an origin, without a path", () => {
+    expect(loadConfig({ INNGEST_SERVE_ORIGIN: "https://bot.example.com/" }).inngest.serveOrigin).toBe(
+      "https://bot.example.com",
+    );
+    const error = configError({ INNGEST_SERVE_ORIGIN: "https://bot.example.com/api/inngest" });
+    expect(error.message).toMatch(/INNGEST_SERVE_ORIGIN: must be an origin only/);
   });
 
   it("production refuses dev mode (no signature checks)", () => {
@@ -168,6 +186,7 @@ describe("ConfigError", () => {
         "INNGEST_EVENT_KEY",
         "INNGEST_SIGNING_KEY",
         "INNGEST_SIGNING_KEY_FALLBACK",
+        "INNGEST_SERVE_ORIGIN",
         "MONGODB_URI",
         "WHATSAPP_ADMIN_TOKEN",
       ].sort(),
@@ -209,6 +228,7 @@ describe("redactConfig", () => {
       INNGEST_EVENT_KEY: "event-key-secret",
       INNGEST_SIGNING_KEY: "signkey-prod-aaaabbbbccccdddd",
       INNGEST_SIGNING_KEY_FALLBACK: "signkey-prod-eeeeffff",
+      INNGEST_SERVE_ORIGIN: "https://bot.example.com",
     };
     const printed = JSON.stringify(redactConfig(loadConfig(env)));
     for (const name of secretSettings) {

@@ -90,6 +90,7 @@ describe("createInngestClient", () => {
       INNGEST_BASE_URL: url,
       INNGEST_EVENT_KEY: "my-event-key",
       INNGEST_SIGNING_KEY: "signkey-prod-0123456789abcdef",
+      INNGEST_SERVE_ORIGIN: "https://bot.example.com",
     });
     const client = createInngestClient(config, { appId: "t" });
     await client.send(orderDecided.create(decision));

@@ -73,11 +73,12 @@ describe("createLogger", () => {
       SLACK_SIGNING_SECRET: "slack-signing-secret",
       ANTHROPIC_API_KEY: "sk-ant-secret",
       WHATSAPP_ADMIN_TOKEN: "admin-token-1234567890",
+      INNGEST_SERVE_ORIGIN: "https://bot.example.com",
     };
     // Every secret of the settings table is here (a new one fails this line until it is added).
     expect(
       Object.keys(env)
-        .filter((name) => name !== "INNGEST_DEV")
+        .filter((name) => name !== "INNGEST_DEV" && name !== "INNGEST_SERVE_ORIGIN")
         .sort(),
     ).toEqual([...secretSettings].sort());
     const { logger, output } = capture();

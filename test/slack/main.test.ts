@@ -16,7 +16,7 @@ describe("slack/main.ts", () => {
     expect(output).not.toMatch(/Error:/);
   }, 20_000);
 
-  it("serves /healthz and stops cleanly on SIGTERM", async () => {
+  it("serves /healthz, answers a malformed body without logging it, and stops cleanly on SIGTERM", async () => {
     const web = runWeb({ NODE_ENV: "development", LOG_LEVEL: "info", PORT: "0" });
     try {
       const port = await new Promise<number>((resolve, reject) => {
@@ -33,10 +33,25 @@ describe("slack/main.ts", () => {
         });
       });
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+      // A customer's phone and address in a malformed body: the client is told, the log never sees it.
+      const body = '{"phone": "+5215550987", "address": "Calle Falsa 123", ';
+      for (const path of ["/api/inngest?fnId=salesbot-slack-x", "/no-such-route"]) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(await res.json()).toEqual({ error: expect.any(String) });
+      }
       web.child.kill("SIGTERM");
       expect(await web.exited).toBe(0);
     } finally {
       if (web.child.exitCode === null) web.child.kill("SIGKILL");
     }
+    expect(web.output()).not.toContain("5215550987");
+    expect(web.output()).not.toContain("Calle Falsa");
   }, 20_000);
 });

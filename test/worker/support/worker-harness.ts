@@ -137,9 +137,9 @@ export async function startHarness(): Promise<Harness> {
         relay: { intervalMs: 60_000 },
         // The gateway's own functions: the sales agent and its timers answer only where a test serves them.
         functions: createOutboundFunctions,
+        routes: createPhonesRouter(phones),
         ...overrides,
       });
-      app.http.use(createPhonesRouter(phones));
       const { url, server } = await listen(app.http);
       const synced = await engine.syncApp(`${url}/api/inngest`);
       if (!synced.ok) throw new Error(`sync failed: ${synced.status} ${synced.body}`);
