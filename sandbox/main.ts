@@ -19,6 +19,7 @@ import { startLocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo } from "./mongo/index.js";
 import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
 import { createSandboxPageRouter } from "./page/router.js";
+import { startSandboxSlack } from "./slack/sandbox-slack.js";
 
 const SANDBOX_NOTICE =
   "Sandbox: embedded MongoDB, local Inngest engine and simulated phones are development stand-ins, not production services.";
@@ -68,18 +69,21 @@ async function main(): Promise<void> {
     inngest: createInngestClient(sandboxConfig, { appId: workerAppId(config), logger }),
     logger,
   });
+  const slackSim = await startSandboxSlack(sandboxConfig, db.db);
   const slack = createSlackSide({
-    config: sandboxConfig,
+    config: slackSim.config,
     inngest: createInngestClient(sandboxConfig, { appId: slackAppId(config) }),
     functions: slackFunctions,
   });
 
   const page = express();
   page.use(createPhonesRouter(phones));
+  page.use(slackSim.router());
   page.use(createSandboxPageRouter({ engineUrl: engine.url }));
 
   const workerServer = await listen(worker.http, config.http.workerPort);
   const webServer = await listen(slack.http, config.http.webPort);
+  slackSim.connect(`http://127.0.0.1:${portOf(webServer)}/slack/events`);
   const pageServer = await listen(page, config.http.sandboxPort);
   const servers = [workerServer, webServer, pageServer];
   for (const server of [workerServer, webServer]) {
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+    await slackSim.stop();
     restoreClock();
     await engine.stop();
     await db.close();
