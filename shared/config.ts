@@ -370,6 +370,12 @@ export const settings = {
     list(),
     { default: "" },
   ),
+  SLACK_APPROVER_USER_IDS: setting(
+    "slack",
+    "Comma-separated Slack user ids allowed to approve or reject orders (admins may too; empty = admins only)",
+    list(),
+    { default: "" },
+  ),
   SLACK_API_URL: optional(
     "slack",
     "Slack Web API base URL; unset = https://slack.com/api/ (the sandbox points it at the simulated workspace)",
@@ -625,6 +631,8 @@ export interface Config {
     signingSecret: string | undefined;
     approvalsChannel: string;
     adminUserIds: string[];
+    /** May decide orders (admins may too). */
+    approverUserIds: string[];
     apiUrl: string | undefined;
   };
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string; maxTokens: number };
@@ -737,6 +745,7 @@ function toConfig(v: Parsed): Config {
       signingSecret: v.SLACK_SIGNING_SECRET,
       approvalsChannel: v.SLACK_APPROVALS_CHANNEL,
       adminUserIds: v.SLACK_ADMIN_USER_IDS,
+      approverUserIds: v.SLACK_APPROVER_USER_IDS,
       apiUrl: v.SLACK_API_URL,
     },
     anthropic: {

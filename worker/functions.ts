@@ -8,6 +8,7 @@ import { createInngestClient, workerAppId } from "../shared/inngest.js";
 import { createAgentFunctions } from "./agent/index.js";
 import type { Brain } from "./agent/brain/types.js";
 import { createProactiveSendFunction, type ProactiveSendDeps } from "./outbound/proactive-send.js";
+import { createOrderUpdateFunctions } from "./order-updates/index.js";
 import { createTimerFunctions } from "./timers/index.js";
 
 /** Options of the sales agent and its timers. */
@@ -28,6 +29,7 @@ export function createWorkerFunctions(deps: WorkerFunctionDeps): InngestFunction
   const agent = deps.agent ?? {};
   return [
     createProactiveSendFunction(deps),
+    ...createOrderUpdateFunctions(deps),
     ...(agent === false
       ? []
       : [

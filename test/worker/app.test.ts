@@ -20,7 +20,7 @@ afterAll(async () => {
 describe("worker HTTP app", () => {
   it("serves its Inngest functions on /api/inngest", async () => {
     const res = await fetch(`${open.url}/api/inngest`);
-    expect(await res.json()).toMatchObject({ function_count: 1, mode: "dev" });
+    expect(await res.json()).toMatchObject({ function_count: 2, mode: "dev" });
   });
 
   it("answers /healthz 200 while WhatsApp is ready and 503 while it is not", async () => {
