@@ -52,6 +52,8 @@ export async function startSandboxSlack(config: Config, db: Db): Promise<Sandbox
   console.log(
     `[slack-sim] ${workspace.apiUrl}: a simulated Slack workspace, a development stand-in for Slack (set SLACK_BOT_TOKEN for the real one).`,
   );
+  // Only the workspace's people exist here, so the role lists are theirs.
+  const roles = { adminUserIds: workspace.adminUserIds, approverUserIds: workspace.approverUserIds };
   return {
     config: {
       ...config,
@@ -60,8 +62,7 @@ export async function startSandboxSlack(config: Config, db: Db): Promise<Sandbox
         botToken: workspace.botToken,
         signingSecret: workspace.signingSecret,
         apiUrl: workspace.apiUrl,
-        adminUserIds: workspace.adminUserIds,
-        approverUserIds: workspace.approverUserIds,
+        ...roles,
       },
     },
     workspace,

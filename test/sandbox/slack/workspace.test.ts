@@ -7,7 +7,7 @@ import { startBolt, startWorkspace, type BoltHarness } from "./harness.js";
 let mongo: TestMongo;
 let ws: SlackWorkspace;
 let bolt: BoltHarness;
-const seen: { events: Array<Record<string, unknown>> } = { events: [] };
+const seen: { events: Array<Record<string, unknown>>; eventIds: string[] } = { events: [], eventIds: [] };
 
 function card(orderId: string) {
   return [
@@ -103,6 +103,30 @@ function register(app: App): void {
       text: "Rejection recorded.",
     });
   });
+  app.action("mark_done", async ({ ack, respond }) => {
+    await ack();
+    await respond({ replace_original: true, text: "Done" });
+  });
+  app.action("dismiss", async ({ ack, respond }) => {
+    await ack();
+    await respond({ delete_original: true });
+  });
+  app.action("long_title", async ({ ack, body, client }) => {
+    await ack();
+    const b = body as BlockAction;
+    const error = await client.views
+      .open({
+        trigger_id: b.trigger_id,
+        view: {
+          type: "modal",
+          title: { type: "plain_text", text: "A title longer than Slack allows" },
+          blocks: [],
+        },
+      })
+      .then(() => "opened")
+      .catch((e: { data?: { error?: string } }) => e.data?.error ?? "failed");
+    await respond(b, error);
+  });
   app.command("/echo", async ({ ack, command }) => {
     await ack({ response_type: "ephemeral", text: `echo: ${command.text}` });
   });
@@ -116,14 +140,23 @@ function register(app: App): void {
     await ack();
     await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: "psst" });
   });
-  app.message(async ({ message, client }) => {
+  app.message(async ({ message, body, client }) => {
     seen.events.push(message as unknown as Record<string, unknown>);
+    seen.eventIds.push(body.event_id);
     const m = message as { channel: string; ts: string; thread_ts?: string; text?: string };
     await client.chat.postMessage({
       channel: m.channel,
       thread_ts: m.thread_ts ?? m.ts,
       text: `heard: ${m.text ?? ""}`,
     });
+  });
+}
+
+async function respond(body: BlockAction, text: string): Promise<void> {
+  await fetch(body.response_url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ text }),
   });
 }
 
@@ -277,6 +310,9 @@ describe("simulated Slack workspace with a real Bolt app", () => {
       ts: first.ts,
     });
     expect(events[1]).toMatchObject({ text: "done", thread_ts: ts, ts: second.ts });
+    const ids = seen.eventIds.slice(before);
+    expect(ids[0]).toMatch(/^Ev[A-Z0-9]+$/);
+    expect(new Set(ids).size).toBe(2);
     const thread = (await ws.messages("approvals")).filter((m) => m.thread_ts === ts);
     expect(thread.map((m) => m.text)).toEqual(["on it", "heard: on it", "done", "heard: done"]);
     const replies = await bolt.app.client.conversations.replies({ channel: ws.channels.approvals.id, ts });
@@ -287,5 +323,83 @@ describe("simulated Slack workspace with a real Bolt app", () => {
       "done",
       "heard: done",
     ]);
+  });
+
+  it("response_url replies replace or delete the clicked message", async () => {
+    const buttons = (ids: string[]) => [
+      {
+        type: "actions",
+        elements: ids.map((id) => ({
+          type: "button",
+          action_id: id,
+          text: { type: "plain_text", text: id },
+        })),
+      },
+    ];
+    const a = await bolt.app.client.chat.postMessage({
+      channel: "ops",
+      text: "alert",
+      blocks: buttons(["mark_done"]),
+    });
+    const b = await bolt.app.client.chat.postMessage({
+      channel: "ops",
+      text: "noise",
+      blocks: buttons(["dismiss"]),
+    });
+    expect(
+      await ws.click({ channel: "ops", ts: a.ts!, actionId: "mark_done", userId: ws.users.admin.id }),
+    ).toEqual({
+      status: 200,
+      ephemeral: [],
+    });
+    await ws.click({ channel: "ops", ts: b.ts!, actionId: "dismiss", userId: ws.users.admin.id });
+    const ops = await ws.messages("ops");
+    expect(ops.find((m) => m.ts === a.ts)).toMatchObject({ text: "Done", blocks: [] });
+    expect(ops.find((m) => m.ts === b.ts)).toBeUndefined();
+  });
+
+  it("refuses a modal whose title is longer than Slack allows, as Slack does", async () => {
+    const posted = await bolt.app.client.chat.postMessage({
+      channel: "ops",
+      text: "x",
+      blocks: [
+        {
+          type: "actions",
+          elements: [{ type: "button", action_id: "long_title", text: { type: "plain_text", text: "Go" } }],
+        },
+      ],
+    });
+    const result = await ws.click({
+      channel: "ops",
+      ts: posted.ts!,
+      actionId: "long_title",
+      userId: ws.users.member.id,
+    });
+    expect(result).toEqual({ status: 200, ephemeral: ["invalid_arguments"] });
+  });
+
+  it("requests signed with another secret are refused by Bolt", async () => {
+    const other = await startWorkspace(mongo.client, `${mongo.dbName}_other`, {
+      signingSecret: "not-the-apps-secret",
+    });
+    try {
+      other.ws.setBoltUrl(bolt.url);
+      const before = seen.events.length;
+      const sent = await other.ws.postMessage({
+        channel: "ops",
+        text: "forged",
+        userId: other.ws.users.admin.id,
+      });
+      expect(sent.status).toBe(401);
+      const command = await other.ws.command({
+        command: "/echo",
+        text: "forged",
+        userId: other.ws.users.admin.id,
+      });
+      expect(command).toEqual({ status: 401, response: "" });
+      expect(seen.events.length).toBe(before);
+    } finally {
+      await other.ws.stop();
+    }
   });
 });
