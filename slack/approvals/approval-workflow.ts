@@ -43,11 +43,16 @@ export function createApprovalWorkflow(deps: ApprovalWorkflowDeps) {
 
       const card = await step.run("post-card", async () => {
         const order = await db.orders.getById(orderId);
-        if (!order) return { posted: false as const, reason: "order-not-found" };
+        if (!order) return { posted: false as const, reason: "order-not-found", event: null };
         const createdAtMs = order.createdAt.getTime();
-        if (order.slack)
+        if (order.slack) {
           return { posted: true as const, channel: order.slack.channel, ts: order.slack.ts, createdAtMs };
-        if (order.status !== "pending_approval") return { posted: false as const, reason: order.status };
+        }
+        // Decided before there was a card (by staff elsewhere, or cancelled): nothing to ask.
+        if (order.status !== "pending_approval") {
+          const event = order.status === "cancelled" ? null : decidedEventData(order);
+          return { posted: false as const, reason: order.status, event };
+        }
         const { expiresAt } = approvalDeadlines(order.createdAt, timers);
         const message = approvalCard(order, expiresAt, { now: clock.now(), timezone });
         const sent = await client.chat.postMessage({
@@ -59,7 +64,10 @@ export function createApprovalWorkflow(deps: ApprovalWorkflowDeps) {
         if (!sent.channel || !sent.ts) throw new Error("chat.postMessage answered without channel and ts");
         return { posted: true as const, channel: sent.channel, ts: sent.ts, createdAtMs };
       });
-      if (!card.posted) return { outcome: "no-card", reason: card.reason };
+      if (!card.posted) {
+        if (card.event) await step.sendEvent("announce-decision-without-card", decidedEvent(card.event));
+        return { outcome: "no-card", reason: card.reason };
+      }
 
       await step.run("store-card", async () => {
         const { attached } = await db.orders.attachSlackMessage(orderId, {

@@ -1,10 +1,9 @@
 // The approval card and everything the approvals channel shows about an order, as Block Kit. Pure:
 // the order document and the clock reading in, message text and blocks out.
-import { formatDuration } from "../../shared/duration.js";
 import type { OrderDoc } from "../../shared/db/index.js";
 import type { Actor } from "../../shared/domain/actor.js";
 import { formatMoney } from "../../shared/domain/money.js";
-import { formatSlackTime, mention } from "../format/time.js";
+import { formatSlackTime, formatWait, mention } from "../format/time.js";
 import { escapeMrkdwn } from "../format/escape.js";
 
 export const DECISION_BLOCK_ID = "order_decision";
@@ -131,7 +130,7 @@ export function outcomeLine(order: OrderDoc, clock: CardClock, timeoutMs: number
     case "rejected":
       return `:x: Rejected by ${actorText(order.decidedBy)}${at}: ${escapeMrkdwn(order.reason ?? "no reason given")}`;
     case "expired":
-      return `:hourglass: Expired, no decision in ${formatDuration(timeoutMs)}`;
+      return `:hourglass: Expired, no decision in ${formatWait(timeoutMs)}`;
     case "cancelled":
       return `:no_entry_sign: Cancelled by ${actorText(order.decidedBy)}${at}`;
     case "pending_approval":
@@ -166,7 +165,7 @@ export function alreadyDecidedText(order: OrderDoc, clock: CardClock, timeoutMs:
     case "rejected":
       return `Order ${order._id} was already rejected by ${by}${at}: ${escapeMrkdwn(order.reason ?? "no reason given")}. Nothing changed.`;
     case "expired":
-      return `Order ${order._id} already expired${at} (no decision in ${formatDuration(timeoutMs)}). Nothing changed.`;
+      return `Order ${order._id} already expired${at} (no decision in ${formatWait(timeoutMs)}). Nothing changed.`;
     case "cancelled":
       return `Order ${order._id} was already cancelled${at}. Nothing changed.`;
     case "pending_approval":

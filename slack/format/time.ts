@@ -1,5 +1,6 @@
 // Times as staff read them in Slack: "14:02" today, "1 Dec 14:02" on another day, in the business's
 // time zone (Slack messages are shared by people in one office; the card must read the same for all).
+import { formatDuration } from "../../shared/duration.js";
 
 function parts(date: Date, timezone: string): { day: string; time: string } {
   const time = new Intl.DateTimeFormat("en-GB", {
@@ -27,4 +28,11 @@ export function formatSlackTime(date: Date, now: Date, timezone: string): string
 /** A Slack mention of a user id ("<@U123>" renders as @name). */
 export function mention(userId: string): string {
   return `<@${userId}>`;
+}
+
+/** A wait as staff say it: "24h", "4h", "90m", "1h30m" (hours, not days, up to two days). */
+export function formatWait(ms: number): string {
+  const hour = 3_600_000;
+  if (ms > 0 && ms % hour === 0 && ms <= 48 * hour) return `${ms / hour}h`;
+  return formatDuration(ms);
 }
