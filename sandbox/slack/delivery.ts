@@ -20,6 +20,7 @@ export class AppUnreachableError extends Error {}
 
 export class Delivery {
   private boltUrl: string | undefined;
+  private last: { rawBody: string; kind: "form" | "json"; retries: number } | undefined;
 
   constructor(
     private readonly signingSecret: string,
@@ -53,8 +54,23 @@ export class Delivery {
     return this.send(JSON.stringify(envelope), "json");
   }
 
-  private async send(rawBody: string, kind: "form" | "json"): Promise<BoltAnswer> {
+  /**
+   * Sends the last request again as Slack retries it (X-Slack-Retry-Num counting up,
+   * X-Slack-Retry-Reason), with a fresh signature.
+   */
+  async redeliverLast(reason = "http_timeout"): Promise<BoltAnswer> {
+    if (!this.last) throw new NotConnectedError("nothing was delivered yet");
+    this.last.retries += 1;
+    return this.send(this.last.rawBody, this.last.kind, { num: this.last.retries, reason });
+  }
+
+  private async send(
+    rawBody: string,
+    kind: "form" | "json",
+    retry?: { num: number; reason: string },
+  ): Promise<BoltAnswer> {
     this.assertConnected();
+    if (!retry) this.last = { rawBody, kind, retries: 0 };
     const timestamp = Math.floor(Date.now() / 1000);
     let response: Response;
     try {
@@ -65,6 +81,7 @@ export class Delivery {
           "Content-Type": kind === "form" ? "application/x-www-form-urlencoded" : "application/json",
           "X-Slack-Request-Timestamp": String(timestamp),
           "X-Slack-Signature": slackSignature(this.signingSecret, timestamp, rawBody),
+          ...(retry ? { "X-Slack-Retry-Num": String(retry.num), "X-Slack-Retry-Reason": retry.reason } : {}),
         },
         body: rawBody,
       });

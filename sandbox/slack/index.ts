@@ -110,6 +110,13 @@ export interface SlackWorkspace {
     userId: string;
     thread_ts?: string;
   }): Promise<{ ts: string; status: number }>;
+  /** The person opens the app's Home tab (an `app_home_opened` event). */
+  openHome(userId: string): Promise<{ status: number }>;
+  /**
+   * Sends the last request to the app again, as Slack retries one it thinks failed
+   * (X-Slack-Retry-Num 1, 2, ...; X-Slack-Retry-Reason http_timeout).
+   */
+  redeliverLast(): Promise<{ status: number }>;
   /** Every message of a channel (id or name) in its latest version, oldest first, thread replies included. */
   messages(channel: string): Promise<WorkspaceMessage[]>;
   /** Open modals, oldest first. */
@@ -175,6 +182,8 @@ export async function startSlackWorkspace(opts: SlackWorkspaceOptions): Promise<
     submitView: (a) => interactions.submitView(a),
     command: (a) => interactions.command(a),
     postMessage: (a) => interactions.postMessage(a),
+    openHome: (userId) => interactions.openHome(userId),
+    redeliverLast: () => interactions.redeliverLast(),
     async messages(channel) {
       const docs = await store.channelMessages(await channelId(channel));
       return docs.map((m) => ({

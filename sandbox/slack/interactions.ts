@@ -13,7 +13,14 @@ import {
   type SandboxSlackUser,
 } from "./directory.js";
 import type { Activity, BoltAnswer, Delivery, ShownToUser } from "./delivery.js";
-import { InputError, actionPayload, findClickTarget, viewState, withBlockIds } from "./elements.js";
+import {
+  InputError,
+  actionPayload,
+  findClickTarget,
+  viewState,
+  withBlockIds,
+  type PlacedElement,
+} from "./elements.js";
 import type { ReplyBook, ReplyContext } from "./replies.js";
 import { replySchema } from "./replies.js";
 import { messageObject, payloadUser, viewObject } from "./shapes.js";
@@ -115,8 +122,23 @@ export class Interactions {
       if (!eph) throw new InputError(404, `no message ${a.ts} in channel "${a.channel}"`);
       ephemeralBlocks = eph.blocks;
     }
-    const blocks = message?.blocks ?? ephemeralBlocks ?? [];
-    const target = findClickTarget(blocks, a.actionId, a.value);
+    // The message as this person's screen shows it: the latest version, or an earlier one that still
+    // had the button (their screen had not refreshed yet when they clicked).
+    const versions = message
+      ? [{ text: message.text, blocks: message.blocks }, ...(message.previous ?? []).toReversed()]
+      : [{ text: "", blocks: ephemeralBlocks ?? [] }];
+    let seen = versions[0]!;
+    let target: PlacedElement | undefined;
+    for (const version of versions) {
+      try {
+        target = findClickTarget(version.blocks, a.actionId, a.value);
+        seen = version;
+        break;
+      } catch (error) {
+        if (!(error instanceof InputError) || error.status !== 404) throw error;
+      }
+    }
+    if (!target) target = findClickTarget(versions[0]!.blocks, a.actionId, a.value);
     const actionTs = store.nextTs().ts;
     const action = actionPayload(target, a.value, actionTs);
     const reply = replies.create({
@@ -141,7 +163,9 @@ export class Interactions {
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: channel._id, name: this.channelName(channel) },
-      ...(message ? { message: { ...messageObject(message), blocks: withBlockIds(message.blocks) } } : {}),
+      ...(message
+        ? { message: { ...messageObject(message), text: seen.text, blocks: withBlockIds(seen.blocks) } }
+        : {}),
       state: { values: {} },
       response_url: `${responseUrlBase}${reply.id}`,
       actions: [action],
@@ -266,24 +290,58 @@ export class Interactions {
       user: user.id,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     });
-    const envelope = {
+    const envelope = this.envelope({
+      type: "message",
+      user: user.id,
+      text: a.text,
+      blocks,
+      client_msg_id: randomUUID(),
+      ts: doc.ts,
+      team: TEAM.id,
+      channel: channel._id,
+      event_ts: doc.ts,
+      channel_type: channel.dmUser ? "im" : "channel",
+      ...(threadTs ? { thread_ts: threadTs, parent_user_id: parentUser ?? BOT.userId } : {}),
+    });
+    const run = await this.collect(user.id, undefined, () => delivery.event(envelope));
+    await run.finish();
+    return { ts: doc.ts, status: run.answer.status };
+  }
+
+  /** The person opens the app's Home tab: an `app_home_opened` event, as Slack sends it. */
+  async openHome(userId: string) {
+    const { store, delivery } = this.deps;
+    const user = person(userId);
+    const dm = await store.dmChannel(user.id, dmChannelId(user.id));
+    const home = await store.findHome(user.id);
+    const eventTs = store.nextTs().ts;
+    const envelope = this.envelope({
+      type: "app_home_opened",
+      user: user.id,
+      channel: dm._id,
+      tab: "home",
+      event_ts: eventTs,
+      ...(home ? { view: viewObject(home) } : {}),
+    });
+    const run = await this.collect(user.id, undefined, () => delivery.event(envelope));
+    await run.finish();
+    return { status: run.answer.status };
+  }
+
+  /** Sends the last delivery again, as Slack retries it (X-Slack-Retry-Num). */
+  async redeliverLast() {
+    const run = await this.collect("", undefined, () => this.deps.delivery.redeliverLast());
+    await run.finish();
+    return { status: run.answer.status };
+  }
+
+  private envelope(event: Json): Json {
+    return {
       token: VERIFICATION_TOKEN,
       team_id: TEAM.id,
       context_team_id: TEAM.id,
       api_app_id: APP_ID,
-      event: {
-        type: "message",
-        user: user.id,
-        text: a.text,
-        blocks,
-        client_msg_id: randomUUID(),
-        ts: doc.ts,
-        team: TEAM.id,
-        channel: channel._id,
-        event_ts: doc.ts,
-        channel_type: channel.dmUser ? "im" : "channel",
-        ...(threadTs ? { thread_ts: threadTs, parent_user_id: parentUser ?? BOT.userId } : {}),
-      },
+      event,
       type: "event_callback",
       event_id: `Ev${randomBytes(8).toString("hex").toUpperCase()}`,
       event_time: Math.floor(Date.now() / 1000),
@@ -299,8 +357,5 @@ export class Interactions {
       is_ext_shared_channel: false,
       event_context: `4-${randomBytes(12).toString("base64url")}`,
     };
-    const run = await this.collect(user.id, undefined, () => delivery.event(envelope));
-    await run.finish();
-    return { ts: doc.ts, status: run.answer.status };
   }
 }

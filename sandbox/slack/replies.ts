@@ -89,7 +89,7 @@ export class ReplyBook {
       } else {
         const doc = await store.findMessage(ctx.channel, ctx.original.ts);
         if (!doc) return "message_not_found";
-        await store.replaceMessage({
+        await store.replaceMessage(doc, {
           ...doc,
           text,
           blocks,

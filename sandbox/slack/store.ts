@@ -33,6 +33,8 @@ export interface MessageDoc {
   user: string;
   bot_id?: string;
   edited?: { user: string; ts: string };
+  /** Earlier versions, oldest first: a person whose screen had not refreshed yet still sees one. */
+  previous?: Array<{ text: string; blocks: unknown[] }>;
 }
 
 export interface EphemeralDoc {
@@ -60,7 +62,9 @@ export interface ViewDoc {
   seq: number;
 }
 
-export type MessageFields = Omit<MessageDoc, "_id" | "ts" | "seq">;
+export type MessageFields = Omit<MessageDoc, "_id" | "ts" | "seq" | "previous">;
+
+const MAX_PREVIOUS_VERSIONS = 20;
 
 export class WorkspaceStore {
   readonly channels: Collection<ChannelDoc>;
@@ -147,8 +151,13 @@ export class WorkspaceStore {
     return (await this.messages.findOne({ _id: `${channel}:${ts}` })) ?? undefined;
   }
 
-  async replaceMessage(doc: MessageDoc): Promise<void> {
-    await this.messages.replaceOne({ _id: doc._id }, doc);
+  /** Stores a new version of a message, remembering the one it replaces. */
+  async replaceMessage(current: MessageDoc, next: MessageDoc): Promise<void> {
+    const previous = [...(current.previous ?? []), { text: current.text, blocks: current.blocks }];
+    await this.messages.replaceOne(
+      { _id: current._id },
+      { ...next, previous: previous.slice(-MAX_PREVIOUS_VERSIONS) },
+    );
   }
 
   async deleteMessage(channel: string, ts: string): Promise<boolean> {

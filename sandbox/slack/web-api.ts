@@ -321,7 +321,7 @@ export class WebApi {
       edited: { user: BOT.userId, ts: this.deps.store.nextTs().ts },
     };
     if (!next.text && !next.blocks.length && !next.attachments?.length) throw new SlackApiError("no_text");
-    await this.deps.store.replaceMessage(next);
+    await this.deps.store.replaceMessage(doc, next);
     return { channel: channel._id, ts, text: next.text, message: messageObject(next) };
   }
 

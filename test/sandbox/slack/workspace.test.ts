@@ -7,7 +7,12 @@ import { startBolt, startWorkspace, type BoltHarness } from "./harness.js";
 let mongo: TestMongo;
 let ws: SlackWorkspace;
 let bolt: BoltHarness;
-const seen: { events: Array<Record<string, unknown>>; eventIds: string[] } = { events: [], eventIds: [] };
+const seen = {
+  events: [] as Array<Record<string, unknown>>,
+  eventIds: [] as string[],
+  staleBlocks: [] as string[],
+  retries: [] as Array<number | undefined>,
+};
 
 function card(orderId: string) {
   return [
@@ -38,6 +43,7 @@ function card(orderId: string) {
 function register(app: App): void {
   app.action<BlockAction<ButtonAction>>("order_approve", async ({ ack, body, action, client }) => {
     await ack();
+    seen.staleBlocks.push(JSON.stringify(body.message?.["blocks"]));
     if (!ws.approverUserIds.includes(body.user.id) && !ws.adminUserIds.includes(body.user.id)) {
       await client.chat.postEphemeral({
         channel: body.channel!.id,
@@ -140,7 +146,17 @@ function register(app: App): void {
     await ack();
     await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: "psst" });
   });
-  app.message(async ({ message, body, client }) => {
+  app.event("app_home_opened", async ({ event, client }) => {
+    await client.views.publish({
+      user_id: event.user,
+      view: {
+        type: "home",
+        blocks: [{ type: "section", text: { type: "mrkdwn", text: `Hi <@${event.user}>` } }],
+      },
+    });
+  });
+  app.message(async ({ message, body, client, context }) => {
+    seen.retries.push(context.retryNum);
     seen.events.push(message as unknown as Record<string, unknown>);
     seen.eventIds.push(body.event_id);
     const m = message as { channel: string; ts: string; thread_ts?: string; text?: string };
@@ -197,6 +213,20 @@ describe("simulated Slack workspace with a real Bolt app", () => {
     expect(message?.text).toBe(`Order o-1 approved by <@${ws.users.approver.id}>`);
     expect(JSON.stringify(message?.blocks)).not.toContain("order_approve");
     expect(ws.calls("chat.update").at(-1)?.args).toMatchObject({ channel: ws.channels.approvals.id, ts });
+
+    // Someone whose screen still shows the buttons clicks too: the app gets the message as they saw it.
+    const updates = ws.calls("chat.update").length;
+    const stale = await ws.click({
+      channel: "approvals",
+      ts,
+      actionId: "order_approve",
+      userId: ws.users.admin.id,
+    });
+    expect(stale.status).toBe(200);
+    expect(seen.staleBlocks.at(-1)).toContain("order_approve");
+    expect(ws.calls("chat.update").length).toBe(updates + 1);
+    const never = ws.click({ channel: "approvals", ts, actionId: "order_cancel", userId: ws.users.admin.id });
+    await expect(never).rejects.toMatchObject({ status: 404 });
   });
 
   it("what the app shows only to the clicking person comes back as ephemeral", async () => {
@@ -401,5 +431,20 @@ describe("simulated Slack workspace with a real Bolt app", () => {
     } finally {
       await other.ws.stop();
     }
+  });
+
+  it("opening the Home tab reaches the app, whose views.publish shows there", async () => {
+    expect(await ws.openHome(ws.users.member.id)).toEqual({ status: 200 });
+    expect((await ws.home(ws.users.member.id))?.blocks).toEqual([
+      { type: "section", text: { type: "mrkdwn", text: `Hi <@${ws.users.member.id}>` } },
+    ]);
+  });
+
+  it("redelivers the last request as a Slack retry, with X-Slack-Retry-Num", async () => {
+    const before = seen.retries.length;
+    await ws.postMessage({ channel: "sales", text: "ping", userId: ws.users.member.id });
+    expect(await ws.redeliverLast()).toEqual({ status: 200 });
+    expect(await ws.redeliverLast()).toEqual({ status: 200 });
+    expect(seen.retries.slice(before)).toEqual([undefined, 1, 2]);
   });
 });
