@@ -1,0 +1,102 @@
+// `npm start` with no Slack credentials: the simulated workspace answers on the sandbox page's server,
+// the Slack app receives what people do there, and a restart on the same data directory keeps the
+// Slack history. With SLACK_BOT_TOKEN set the workspace stays off and the configuration is untouched.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../shared/config.js";
+import { startSandboxSlack } from "../../../sandbox/slack/sandbox-slack.js";
+import { startEntry } from "../../support/entry-process.js";
+import { startTestMongo } from "../../support/mongo.js";
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-slack-start-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function startSandbox() {
+  const sandbox = startEntry("sandbox/main.ts", {
+    SANDBOX_DATA_DIR: dataDir,
+    PORT: "0",
+    WORKER_PORT: "0",
+    SANDBOX_PORT: "0",
+    INNGEST_ENGINE_PORT: "0",
+    LOG_LEVEL: "warn",
+  });
+  const [, url] = await sandbox.waitFor(/Sandbox ready: (http:\/\/\S+?)\/?\s/);
+  return {
+    url: `${url!}/sandbox/slack`,
+    output: sandbox.output,
+    stop: async () => {
+      sandbox.child.kill("SIGINT");
+      return sandbox.exited;
+    },
+  };
+}
+
+describe("npm start with the simulated Slack workspace", () => {
+  it("serves the workspace on the sandbox page, delivers to the Slack app, and keeps the history across a restart", async () => {
+    const first = await startSandbox();
+    let ts: string;
+    try {
+      expect(first.output()).toMatch(/simulated Slack workspace, a development stand-in/);
+      const users = (await (await fetch(`${first.url}/users`)).json()) as {
+        users: Array<{ roles: string[] }>;
+      };
+      expect(users.users.map((u) => u.roles)).toEqual([["admin", "approver"], ["approver"], []]);
+      const posted = await fetch(`${first.url}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ channel: "handoff", text: "I'll take this one", userId: "U0SANDAPPROVER" }),
+      });
+      expect(posted.status).toBe(200);
+      ts = ((await posted.json()) as { ts: string }).ts;
+      // Bolt verified the signature and looked for a listener (none for this command): its own
+      // "unhandled" answer, not 401 (bad signature) or 503 (Slack not configured).
+      const probe = await fetch(`${first.url}/commands`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ command: "/no-such-command", text: "", userId: "U0SANDMEMBER" }),
+      });
+      expect(await probe.json()).toEqual({ status: 404, response: "" });
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+
+    const second = await startSandbox();
+    try {
+      const listed = (await (await fetch(`${second.url}/messages?channel=handoff`)).json()) as {
+        messages: Array<{ ts: string; text: string; user?: string }>;
+      };
+      expect(listed.messages).toEqual([
+        expect.objectContaining({ ts, text: "I'll take this one", user: "U0SANDAPPROVER" }),
+      ]);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+
+  it("stays off when real Slack credentials are configured, and otherwise hands the Slack side its settings", async () => {
+    const mongo = await startTestMongo();
+    try {
+      const real = loadConfig({ SLACK_BOT_TOKEN: "xoxb-real", SLACK_SIGNING_SECRET: "real-secret" });
+      const off = await startSandboxSlack(real, mongo.client.db(mongo.dbName));
+      expect(off.workspace).toBeUndefined();
+      expect(off.config).toBe(real);
+
+      const sim = await startSandboxSlack(loadConfig({}), mongo.client.db(mongo.dbName));
+      try {
+        expect(sim.config.slack).toMatchObject({
+          botToken: sim.workspace!.botToken,
+          signingSecret: sim.workspace!.signingSecret,
+          apiUrl: sim.workspace!.apiUrl,
+          adminUserIds: ["U0SANDADMIN"],
+          approverUserIds: ["U0SANDAPPROVER"],
+        });
+      } finally {
+        await sim.stop();
+      }
+    } finally {
+      await mongo.stop();
+    }
+  });
+});
