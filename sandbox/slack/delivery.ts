@@ -15,6 +15,9 @@ export interface BoltAnswer {
   contentType: string;
 }
 
+/** Slack gives up after 3 s and shows an error; we wait longer so a slow machine is not mistaken for a bug. */
+const DELIVERY_TIMEOUT_MS = 15_000;
+
 export class NotConnectedError extends Error {}
 export class AppUnreachableError extends Error {}
 
@@ -84,6 +87,7 @@ export class Delivery {
           ...(retry ? { "X-Slack-Retry-Num": String(retry.num), "X-Slack-Retry-Reason": retry.reason } : {}),
         },
         body: rawBody,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
     } catch (error) {
       throw new AppUnreachableError(
