@@ -54,9 +54,19 @@ async function close(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-export async function startSlackHarness(env: Env = {}): Promise<SlackHarness> {
+export interface SlackHarnessOptions {
+  env?: Env;
+  /** How long the workspace waits for the app to go quiet after an interaction (default 300 ms). */
+  settleQuietMs?: number;
+}
+
+export async function startSlackHarness(options: SlackHarnessOptions = {}): Promise<SlackHarness> {
+  const env = options.env ?? {};
   const h = await startAgentHarness();
-  const workspace = await startSlackWorkspace({ db: h.db.db });
+  const workspace = await startSlackWorkspace({
+    db: h.db.db,
+    ...(options.settleQuietMs !== undefined ? { settleQuietMs: options.settleQuietMs } : {}),
+  });
 
   const slackConfig = loadConfig({
     INNGEST_DEV: "1",
