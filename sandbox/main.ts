@@ -13,7 +13,6 @@ import { connectDb } from "../shared/db/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
-import { functions as slackFunctions } from "../slack/functions.js";
 import { createWorkerApp } from "../worker/app.js";
 import { startLocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo } from "./mongo/index.js";
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
   const slack = createSlackSide({
     config: slackSim.config,
     inngest: createInngestClient(sandboxConfig, { appId: slackAppId(config) }),
-    functions: slackFunctions,
+    db,
   });
 
   const page = express();

@@ -58,6 +58,15 @@ describe("npm start with the simulated Slack workspace", () => {
         body: JSON.stringify({ command: "/no-such-command", text: "", userId: "U0SANDMEMBER" }),
       });
       expect(await probe.json()).toEqual({ status: 404, response: "" });
+      // The Slack side's listeners are wired to the workspace: a real command gets an answer.
+      const command = await fetch(`${first.url}/commands`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ command: "/orders", text: "pending", userId: "U0SANDAPPROVER" }),
+      });
+      const answered = (await command.json()) as { status: number; response: string };
+      expect(answered.status).toBe(200);
+      expect(answered.response).not.toBe("");
     } finally {
       expect(await first.stop()).toBe(0);
     }
