@@ -113,11 +113,14 @@ export interface ShownToUser {
 export class Activity {
   private inflight = 0;
   private lastAt = 0;
+  /** Web API and response_url requests received so far. */
+  private requests = 0;
   private readonly watchers = new Set<(shown: ShownToUser) => void>();
 
   /** Marks a Web API or response_url request; call the returned function when it has been answered. */
   begin(): () => void {
     this.inflight += 1;
+    this.requests += 1;
     this.lastAt = Date.now();
     let done = false;
     return () => {
@@ -132,6 +135,10 @@ export class Activity {
     this.lastAt = Date.now();
   }
 
+  get requestCount(): number {
+    return this.requests;
+  }
+
   shown(item: ShownToUser): void {
     for (const watch of this.watchers) watch(item);
   }
@@ -141,18 +148,22 @@ export class Activity {
     return () => this.watchers.delete(fn);
   }
 
-  /** Resolves once nothing was in flight for `quietMs`, or after `maxMs` at most. */
-  settle(quietMs: number, maxMs: number): Promise<void> {
-    const deadline = Date.now() + maxMs;
+  /**
+   * Resolves once `ready()` holds and nothing was in flight for `quietMs()`, or at `deadline` at
+   * the latest.
+   */
+  settle(opts: { quietMs: () => number; ready: () => boolean; deadline: number }): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
         const now = Date.now();
-        if (now >= deadline || (this.inflight === 0 && now - this.lastAt >= quietMs)) {
+        if (
+          now >= opts.deadline ||
+          (opts.ready() && this.inflight === 0 && now - this.lastAt >= opts.quietMs())
+        ) {
           resolve();
           return;
         }
-        const wait = this.inflight > 0 ? 25 : Math.max(5, quietMs - (now - this.lastAt));
-        setTimeout(check, Math.min(wait, Math.max(1, deadline - now)));
+        setTimeout(check, Math.max(1, Math.min(20, opts.deadline - now)));
       };
       check();
     });

@@ -42,6 +42,8 @@ export interface SlackWorkspaceOptions {
   channelNames?: Partial<Record<ChannelKey, string>>;
   /** How long without Web API calls counts as "the app's work has settled" (default 300 ms). */
   settleQuietMs?: number;
+  /** The same while the app has made no Web API call since the interaction (default 1 s). */
+  settleIdleMs?: number;
   /** Longest wait for what a person sees after an interaction (default 5 s). */
   settleMaxMs?: number;
 }
@@ -153,7 +155,11 @@ export async function startSlackWorkspace(opts: SlackWorkspaceOptions): Promise<
     replies,
     triggers,
     responseUrlBase: `${server.origin}/response/`,
-    settle: { quietMs: opts.settleQuietMs ?? 300, maxMs: opts.settleMaxMs ?? 5_000 },
+    settle: {
+      quietMs: opts.settleQuietMs ?? 300,
+      idleMs: opts.settleIdleMs ?? 1_000,
+      maxMs: opts.settleMaxMs ?? 5_000,
+    },
   });
 
   const users = {

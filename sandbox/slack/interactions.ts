@@ -30,6 +30,8 @@ import type { TriggerBook } from "./web-api.js";
 export interface SettleTimes {
   /** Quiet time without Web API calls after which the app's work counts as settled. */
   quietMs: number;
+  /** The same while the app has made no Web API call at all since the delivery. */
+  idleMs: number;
   /** Longest wait for the app's work. */
   maxMs: number;
 }
@@ -84,9 +86,10 @@ export class Interactions {
     userId: string,
     reply: ReplyContext | undefined,
     deliver: () => Promise<BoltAnswer>,
-  ): Promise<{ answer: BoltAnswer; shown: string[]; finish: () => Promise<string[]> }> {
+  ): Promise<{ answer: BoltAnswer; finish: (o?: { expectReply?: boolean }) => Promise<string[]> }> {
     const { activity, settle } = this.deps;
     const started = Date.now();
+    const requestsBefore = activity.requestCount;
     const shown: string[] = [];
     const stop = activity.watch((item: ShownToUser) => {
       const mine = item.responseUrlId ? item.responseUrlId === reply?.id : item.user === userId;
@@ -102,9 +105,14 @@ export class Interactions {
     activity.touch();
     return {
       answer,
-      shown,
-      finish: async () => {
-        await activity.settle(settle.quietMs, Math.max(0, settle.maxMs - (Date.now() - started)));
+      finish: async ({ expectReply = false } = {}) => {
+        // Until the app makes its first Web API call it may still be at work (database, events), so
+        // the quiet time is longer then; a slash command that acked with nothing owes its person a reply.
+        await activity.settle({
+          quietMs: () => (activity.requestCount === requestsBefore ? settle.idleMs : settle.quietMs),
+          ready: () => !expectReply || answer.status !== 200 || shown.length > 0,
+          deadline: started + settle.maxMs,
+        });
         stop();
         return shown;
       },
@@ -258,7 +266,7 @@ export class Interactions {
       if (parsed?.success) await replies.apply(reply, parsed.data);
       else if (!json) await replies.apply(reply, { text: answer.body });
     }
-    const shown = await run.finish();
+    const shown = await run.finish({ expectReply: true });
     return { status: answer.status, response: shown.join("\n") };
   }
 
