@@ -19,24 +19,35 @@ function modeChangedEventId(conversationId: string, episode: number): string {
   return `mode:${conversationId}:${episode}`;
 }
 
+/**
+ * A lost announcement is logged, not thrown: the mode in MongoDB is what the agent and the timers
+ * read before acting, so they stay silent all the same.
+ */
 async function announce(
   ctx: SlackContext,
   conversation: ConversationDoc,
   from: ConversationMode,
 ): Promise<void> {
-  await ctx.inngest.send(
-    agentModeChanged.create(
-      {
-        accountId: conversation.accountId,
-        conversationId: conversation._id,
-        contactId: conversation.contactId,
-        from,
-        to: conversation.mode,
-        at: conversation.modeChangedAt.toISOString(),
-      },
-      { id: modeChangedEventId(conversation._id, conversation.episode) },
-    ),
-  );
+  try {
+    await ctx.inngest.send(
+      agentModeChanged.create(
+        {
+          accountId: conversation.accountId,
+          conversationId: conversation._id,
+          contactId: conversation.contactId,
+          from,
+          to: conversation.mode,
+          at: conversation.modeChangedAt.toISOString(),
+        },
+        { id: modeChangedEventId(conversation._id, conversation.episode) },
+      ),
+    );
+  } catch (error) {
+    ctx.logger.error(
+      { conversationId: conversation._id, error: String(error) },
+      "could not announce the mode change",
+    );
+  }
 }
 
 const ATTEMPTS = 5;

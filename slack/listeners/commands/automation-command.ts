@@ -80,16 +80,26 @@ export function automationCommandCallback(ctx: SlackContext) {
         subject: { type: "automation", id: automation.name },
         details: { version: automation.version },
       });
-      await ctx.inngest.send(
-        automationDefinitionToggled.create(
-          { automationName: automation.name, enabled, by: userId, at: at.toISOString() },
-          { id: `automation:${automation.name}:${enabled ? "enabled" : "disabled"}:${at.getTime()}` },
-        ),
-      );
+      try {
+        await ctx.inngest.send(
+          automationDefinitionToggled.create(
+            { automationName: automation.name, enabled, by: userId, at: at.toISOString() },
+            { id: `automation:${automation.name}:${enabled ? "enabled" : "disabled"}:${at.getTime()}` },
+          ),
+        );
+      } catch (error) {
+        // The change itself is stored; only pending delayed runs are not cancelled early.
+        ctx.logger.error(
+          { automation: automation.name, error: String(error) },
+          "could not announce the toggle",
+        );
+      }
       await say(changedText(automation, textClock()));
     } catch (error) {
       ctx.logger.error({ error: String(error) }, "/automation failed");
-      await say("Something went wrong; nothing may have changed. Try `/automation status <name>`.");
+      await say("Something went wrong. Check with `/automation status <name>` before trying again.").catch(
+        () => undefined,
+      );
     }
   };
 }

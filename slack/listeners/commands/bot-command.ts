@@ -62,7 +62,10 @@ export function botCommandCallback(ctx: SlackContext) {
       await respond({ response_type: "ephemeral", text: texts.join("\n") });
     } catch (error) {
       ctx.logger.error({ error: String(error) }, "/bot failed");
-      await respond({ response_type: "ephemeral", text: "Could not change the conversation; try again." });
+      await respond({
+        response_type: "ephemeral",
+        text: "Could not change the conversation; try again.",
+      }).catch(() => undefined);
     }
   };
 }

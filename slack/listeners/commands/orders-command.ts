@@ -62,7 +62,9 @@ export function ordersCommandCallback(ctx: SlackContext) {
       });
     } catch (error) {
       ctx.logger.error({ error: String(error) }, "/orders failed");
-      await respond({ response_type: "ephemeral", text: "Could not list the orders; try again." });
+      await respond({ response_type: "ephemeral", text: "Could not list the orders; try again." }).catch(
+        () => undefined,
+      );
     }
   };
 }
