@@ -13,9 +13,9 @@ import { startTestMongo } from "../../support/mongo.js";
 const dataDir = mkdtempSync(path.join(tmpdir(), "sandbox-slack-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function startSandbox() {
+async function startSandbox(dir = dataDir) {
   const sandbox = startEntry("sandbox/main.ts", {
-    SANDBOX_DATA_DIR: dataDir,
+    SANDBOX_DATA_DIR: dir,
     PORT: "0",
     WORKER_PORT: "0",
     SANDBOX_PORT: "0",
@@ -24,6 +24,7 @@ async function startSandbox() {
   });
   const [, url] = await sandbox.waitFor(/Sandbox ready: (http:\/\/\S+?)\/?\s/);
   return {
+    page: url!,
     url: `${url!}/sandbox/slack`,
     output: sandbox.output,
     stop: async () => {
@@ -83,6 +84,71 @@ describe("npm start with the simulated Slack workspace", () => {
       expect(await second.stop()).toBe(0);
     }
   });
+
+  it("shows the approval card of an order a customer placed on the simulated phone; an approver's click tells the customer", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sandbox-slack-order-"));
+    const sandbox = await startSandbox(dir);
+    try {
+      const phone = "+5215550042";
+      const outgoing = async () => {
+        const res = await fetch(`${sandbox.page}/sandbox/whatsapp/chats/${encodeURIComponent(phone)}`);
+        const chat = (await res.json()) as { messages: Array<{ direction: string; text: string }> };
+        return chat.messages.filter((m) => m.direction === "out");
+      };
+      const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
+        for (let i = 0; i < 300; i++) {
+          const value = await probe();
+          if (value !== undefined) return value;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`timed out waiting for ${what}; the bot said: ${JSON.stringify(await outgoing())}`);
+      };
+      // The customer answers each question once the bot has asked it.
+      const details =
+        "Hola, me llamo Ana Lopez, mi teléfono es 5215550042, mi dirección es Calle Juarez 123, ciudad: Monterrey";
+      for (const text of [details, "1", "si"]) {
+        const before = (await outgoing()).length;
+        await fetch(`${sandbox.page}/sandbox/whatsapp/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ from: phone, text, name: "Ana" }),
+        });
+        await waitFor(
+          async () => ((await outgoing()).length > before ? true : undefined),
+          `a reply to "${text}"`,
+        );
+      }
+      const card = await waitFor(async () => {
+        const res = await fetch(`${sandbox.url}/messages?channel=approvals`);
+        const { messages } = (await res.json()) as { messages: Array<{ ts: string; blocks: unknown[] }> };
+        return messages.find((m) => JSON.stringify(m.blocks).includes("Ana Lopez"));
+      }, "the approval card");
+      expect(JSON.stringify(card.blocks)).toContain("order_approve");
+
+      const before = (await outgoing()).length;
+      const click = await fetch(`${sandbox.url}/actions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          channel: "approvals",
+          ts: card.ts,
+          actionId: "order_approve",
+          userId: "U0SANDAPPROVER",
+        }),
+      });
+      expect(((await click.json()) as { status: number }).status).toBe(200);
+      await waitFor(
+        async () => ((await outgoing()).length > before ? true : undefined),
+        "the customer's notice",
+      );
+      const decided = await fetch(`${sandbox.url}/messages?channel=approvals`);
+      const { messages } = (await decided.json()) as { messages: Array<{ ts: string; blocks: unknown[] }> };
+      expect(JSON.stringify(messages.find((m) => m.ts === card.ts)?.blocks)).not.toContain("order_approve");
+    } finally {
+      expect(await sandbox.stop()).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("stays off when real Slack credentials are configured, and otherwise hands the Slack side its settings", async () => {
     const mongo = await startTestMongo();
