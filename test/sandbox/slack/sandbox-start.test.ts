@@ -95,6 +95,14 @@ describe("npm start with the simulated Slack workspace", () => {
         const chat = (await res.json()) as { messages: Array<{ direction: string; text: string }> };
         return chat.messages.filter((m) => m.direction === "out");
       };
+      const busyRuns = async () => {
+        let busy = 0;
+        for (const status of ["queued", "running"]) {
+          const res = await fetch(`${sandbox.page}/sandbox/engine/runs?status=${status}`);
+          busy += ((await res.json()) as { runs: unknown[] }).runs.length;
+        }
+        return busy;
+      };
       const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
         for (let i = 0; i < 300; i++) {
           const value = await probe();
@@ -116,6 +124,11 @@ describe("npm start with the simulated Slack workspace", () => {
         await waitFor(
           async () => ((await outgoing()).length > before ? true : undefined),
           `a reply to "${text}"`,
+        );
+        // The bot may answer in several messages and steps: wait until the engine has nothing left to run.
+        await waitFor(
+          async () => ((await busyRuns()) === 0 ? true : undefined),
+          `the bot to finish "${text}"`,
         );
       }
       const card = await waitFor(async () => {
