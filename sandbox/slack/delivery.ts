@@ -102,9 +102,10 @@ export class Delivery {
   }
 }
 
-/** Something shown to one person only: an ephemeral message or a response_url reply. */
+/** Something shown to one person only: an ephemeral message, a response_url reply, or a modal. */
 export interface ShownToUser {
   user: string;
+  /** "" for a modal: it answers the person but is no text. */
   text: string;
   /** Set when it came through a response_url. */
   responseUrlId?: string;

@@ -91,9 +91,12 @@ export class Interactions {
     const started = Date.now();
     const requestsBefore = activity.requestCount;
     const shown: string[] = [];
+    let answered = false;
     const stop = activity.watch((item: ShownToUser) => {
       const mine = item.responseUrlId ? item.responseUrlId === reply?.id : item.user === userId;
-      if (mine && item.text) shown.push(item.text);
+      if (!mine) return;
+      answered = true;
+      if (item.text) shown.push(item.text);
     });
     let answer: BoltAnswer;
     try {
@@ -107,10 +110,11 @@ export class Interactions {
       answer,
       finish: async ({ expectReply = false } = {}) => {
         // Until the app makes its first Web API call it may still be at work (database, events), so
-        // the quiet time is longer then; a slash command that acked with nothing owes its person a reply.
+        // the quiet time is longer then; a slash command that acked with nothing owes its person a
+        // reply (a message, or a modal it opens).
         await activity.settle({
           quietMs: () => (activity.requestCount === requestsBefore ? settle.idleMs : settle.quietMs),
-          ready: () => !expectReply || answer.status !== 200 || shown.length > 0,
+          ready: () => !expectReply || answer.status !== 200 || answered,
           deadline: started + settle.maxMs,
         });
         stop();

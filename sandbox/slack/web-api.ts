@@ -430,6 +430,7 @@ export class WebApi {
       ...(parent ? { rootViewId: parent.rootViewId, previousViewId: parent._id } : {}),
       ...(externalId ? { externalId } : {}),
     });
+    this.deps.activity.shown({ user: trigger.userId, text: "" });
     return { view: viewObject(doc) };
   }
 

@@ -133,6 +133,47 @@ function register(app: App): void {
       .catch((e: { data?: { error?: string } }) => e.data?.error ?? "failed");
     await respond(b, error);
   });
+  app.command("/wizard", async ({ ack, body, client }) => {
+    await ack();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: "modal",
+        callback_id: "wizard",
+        title: { type: "plain_text", text: "Step 1" },
+        submit: { type: "plain_text", text: "Next" },
+        blocks: [],
+      },
+    });
+  });
+  app.view("wizard", async ({ ack, view }) => {
+    const title = view.title.text;
+    if (title === "Step 1") {
+      await ack({
+        response_action: "update",
+        view: {
+          type: "modal",
+          callback_id: "wizard",
+          title: { type: "plain_text", text: "Step 2" },
+          submit: { type: "plain_text", text: "Next" },
+          blocks: [],
+        },
+      });
+    } else if (title === "Step 2") {
+      await ack({
+        response_action: "push",
+        view: {
+          type: "modal",
+          callback_id: "wizard",
+          title: { type: "plain_text", text: "Step 3" },
+          submit: { type: "plain_text", text: "Done" },
+          blocks: [],
+        },
+      });
+    } else {
+      await ack({ response_action: "clear" });
+    }
+  });
   app.command("/echo", async ({ ack, command }) => {
     await ack({ response_type: "ephemeral", text: `echo: ${command.text}` });
   });
@@ -446,5 +487,20 @@ describe("simulated Slack workspace with a real Bolt app", () => {
     expect(await ws.redeliverLast()).toEqual({ status: 200 });
     expect(await ws.redeliverLast()).toEqual({ status: 200 });
     expect(seen.retries.slice(before)).toEqual([undefined, 1, 2]);
+  });
+
+  it("honours response_action update, push and clear on a modal submission", async () => {
+    const me = ws.users.approver.id;
+    const mine = async () => (await ws.views()).filter((v) => v.userId === me && v.callbackId === "wizard");
+    await ws.command({ command: "/wizard", text: "", userId: me });
+    const [first] = await mine();
+    expect(first?.title).toBe("Step 1");
+    await ws.submitView({ viewId: first!.id, values: {}, userId: me });
+    expect((await mine()).map((v) => [v.id, v.title])).toEqual([[first!.id, "Step 2"]]);
+    await ws.submitView({ viewId: first!.id, values: {}, userId: me });
+    const stack = await mine();
+    expect(stack.map((v) => v.title)).toEqual(["Step 2", "Step 3"]);
+    await ws.submitView({ viewId: stack[1]!.id, values: {}, userId: me });
+    expect(await mine()).toEqual([]);
   });
 });
