@@ -54,5 +54,38 @@ describe("from WhatsApp to a Slack approval and back", () => {
       "the confirmation on WhatsApp",
     );
     expect(last).toMatch(new RegExp(`Tu pedido ${order!._id} \\(\\$899\\.00 MXN\\) está confirmado`));
+    // The round is over: the agent no longer treats the order as pending.
+    expect((await worker.conversation(phone)).mode).toBe("closed");
+  }, 60_000);
+
+  it("a rejected order sends the conversation back to the promotions", async () => {
+    const phone = nextPhone();
+    await worker.say(phone, "hola");
+    for (const text of DATA) await worker.say(phone, text);
+    await worker.say(phone, "1");
+    await worker.say(phone, "sí");
+    const conversation = await worker.conversation(phone);
+    expect(conversation.mode).toBe("awaiting_approval");
+    const [order] = await h.db.orders.listByConversation(conversation._id);
+    const ref = await h.cardOf(order!._id);
+    const approver = h.workspace.users.approver.id;
+    await h.workspace.click({ ...ref, actionId: "order_reject", value: order!._id, userId: approver });
+    const view = (await h.workspace.views()).find((v) => v.userId === approver);
+    await h.workspace.submitView({
+      viewId: view!.id,
+      values: { reason: { reason_text: "sin existencias" } },
+      userId: approver,
+    });
+    await eventually(
+      async () => ((await worker.conversation(phone)).mode === "promos" ? true : undefined),
+      10_000,
+      "back to promos",
+    );
+    const notice = await eventually(
+      () => worker.received(phone).find((t) => t.includes("sin existencias")),
+      10_000,
+      "the rejection notice",
+    );
+    expect(notice).toMatch(/^Hola Ana, lo sentimos/);
   }, 60_000);
 });

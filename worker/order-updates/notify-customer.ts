@@ -1,13 +1,17 @@
 // Tells the customer how their order was decided (approved, rejected with the reason, or expired),
 // once: `order/decided` → one `whatsapp/message.send-requested` through the proactive sender (which
 // waits for business hours, respects opt-outs and sends idempotently). The dedupe key is per order,
-// so whatever repeats upstream, the customer reads one message about it.
+// so whatever repeats upstream, the customer reads one message about it. The conversation leaves
+// awaiting_approval (conditional on still being there, so a paused or opted-out one stays as it is),
+// so the agent no longer answers "your order is pending".
 import type { Config } from "../../shared/config.js";
 import type { DbHandle } from "../../shared/db/index.js";
 import { formatMoney } from "../../shared/domain/money.js";
-import { orderDecided, whatsappMessageSendRequested } from "../../shared/events.js";
+import { agentModeChanged, orderDecided, whatsappMessageSendRequested } from "../../shared/events.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
+import { modeChangedEventId } from "../agent/keys.js";
 import { detectLanguage } from "../agent/language.js";
+import { modeAfterDecision } from "./mode-after-decision.js";
 import { orderApprovedText, orderExpiredText, orderRejectedText } from "./texts.js";
 
 export const NOTIFY_ORDER_DECISION_ID = "notify-order-decision";
@@ -57,6 +61,30 @@ export function createNotifyOrderDecision(deps: OrderUpdatesDeps) {
         return { to: conversation.phone, text };
       });
       if (!message) return { notified: false };
+
+      const moved = await step.run("leave-awaiting-approval", async () => {
+        const to = modeAfterDecision(decision);
+        const result = await db.conversations.setMode(conversationId, "awaiting_approval", to);
+        if (!result.ok) return null;
+        const c = result.conversation;
+        return { contactId: c.contactId, to, at: c.modeChangedAt.toISOString(), episode: c.episode };
+      });
+      if (moved) {
+        await step.sendEvent(
+          "announce-mode",
+          agentModeChanged.create(
+            {
+              accountId,
+              conversationId,
+              contactId: moved.contactId,
+              from: "awaiting_approval",
+              to: moved.to,
+              at: moved.at,
+            },
+            { id: modeChangedEventId(conversationId, moved.episode) },
+          ),
+        );
+      }
       const dedupeKey = orderDecisionDedupeKey(orderId);
       await step.sendEvent(
         "request-notification",

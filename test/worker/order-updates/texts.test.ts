@@ -27,3 +27,12 @@ describe("order decision texts", () => {
     expect(orderExpiredText(facts, "en")).toMatch(/was not placed/);
   });
 });
+
+describe("the conversation after the decision", () => {
+  it("an approval closes the round; a rejection or expiry goes back to the promotions", async () => {
+    const { modeAfterDecision } = await import("../../../worker/order-updates/mode-after-decision.js");
+    expect(modeAfterDecision("approved")).toBe("closed");
+    expect(modeAfterDecision("rejected")).toBe("promos");
+    expect(modeAfterDecision("expired")).toBe("promos");
+  });
+});
