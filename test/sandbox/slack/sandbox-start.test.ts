@@ -83,7 +83,7 @@ describe("npm start with the simulated Slack workspace", () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+  }, 120_000);
 
   it("shows the approval card of an order a customer placed on the simulated phone; an approver's click tells the customer", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sandbox-slack-order-"));
