@@ -117,6 +117,24 @@ describe("approving", () => {
     const [notice] = await customerMessages(phone, 1);
     expect(notice).toContain(order._id);
     expect(notice).toMatch(/confirmado/);
+
+    // Later, from a screen that still shows the buttons: told who approved, nothing changes.
+    const updates = h.workspace.calls("chat.update").length;
+    const late = await h.workspace.click({
+      ...ref,
+      actionId: "order_approve",
+      value: order._id,
+      userId: admin.id,
+    });
+    expect(late.ephemeral.join("\n")).toMatch(
+      new RegExp(`already approved by <@${winner}> at \\d{2}:\\d{2}`),
+    );
+    // Slack retrying that click (X-Slack-Retry-Num) repeats nothing: not even the private answer.
+    const answers = (await h.workspace.ephemeral(admin.id)).length;
+    expect((await h.workspace.redeliverLast()).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await h.workspace.ephemeral(admin.id)).length).toBe(answers);
+    expect(h.workspace.calls("chat.update").length).toBe(updates);
     await eventually(
       () => (decidedEvents(order._id).length === 1 ? true : undefined),
       5_000,
