@@ -11,7 +11,6 @@ import { closeServer, listen, onShutdownSignal, portOf, serveJsonErrors } from "
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
-import { functions as slackFunctions } from "../slack/functions.js";
 import { createWorkerApp } from "../worker/app.js";
 import { startLocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo } from "./mongo/index.js";
@@ -19,6 +18,7 @@ import { loadSandboxConfig, preflight } from "./preflight.js";
 import { stopWithParent } from "./stop-with-parent.js";
 import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
 import { createSandboxPageRouter } from "./page/router.js";
+import { startSandboxSlack } from "./slack/sandbox-slack.js";
 
 /** The sandbox serves this machine only: it has no authentication. */
 const LOCALHOST = "127.0.0.1";
@@ -65,19 +65,22 @@ async function main(): Promise<void> {
     inngest: createInngestClient(sandboxConfig, { appId: workerAppId(config), logger }),
     logger,
   });
+  const slackSim = await startSandboxSlack(sandboxConfig, db.db);
   const slack = createSlackSide({
-    config: sandboxConfig,
+    config: slackSim.config,
     inngest: createInngestClient(sandboxConfig, { appId: slackAppId(config) }),
-    functions: slackFunctions,
+    db,
   });
 
   const page = express();
   page.use(createPhonesRouter(phones));
+  page.use(slackSim.router());
   page.use(createSandboxPageRouter({ engineUrl: engine.url }));
   serveJsonErrors(page, logger);
 
   const workerServer = await listen(worker.http, config.http.workerPort, LOCALHOST);
   const webServer = await listen(slack.http, config.http.webPort, LOCALHOST);
+  slackSim.connect(`http://${LOCALHOST}:${portOf(webServer)}/slack/events`);
   const pageServer = await listen(page, config.http.sandboxPort, LOCALHOST);
   const servers = [workerServer, webServer, pageServer];
   for (const server of [workerServer, webServer]) {
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
     // Whatever is still calling (the engine in this process, a browser) is cut off rather than waited
     // for: the engine keeps its runs and retries an interrupted step when it starts again.
     for (const server of servers) await closeServer(server, { abortOpen: true });
+    await slackSim.stop();
     restoreClock();
     await engine.stop();
     await db.close();

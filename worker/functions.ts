@@ -8,6 +8,7 @@ import { createAgentFunctions } from "./agent/index.js";
 import { createAutomationFunctions } from "./automations/index.js";
 import type { Brain } from "./agent/brain/types.js";
 import { createProactiveSendFunction, type ProactiveSendDeps } from "./outbound/proactive-send.js";
+import { createOrderUpdateFunctions } from "./order-updates/index.js";
 import { createTimerFunctions } from "./timers/index.js";
 
 export interface WorkerFunctionDeps extends ProactiveSendDeps {
@@ -20,8 +21,11 @@ export interface WorkerFunctionDeps extends ProactiveSendDeps {
 /** What the worker serves. */
 export type WorkerFunctions = (deps: WorkerFunctionDeps) => InngestFunction.Any[];
 
-/** Messages to customers outside a conversation turn (nudges, notices, handed-off replies). */
-export const createOutboundFunctions: WorkerFunctions = (deps) => [createProactiveSendFunction(deps)];
+/** Messages to customers outside a conversation turn (nudges, order decisions, handed-off replies). */
+export const createOutboundFunctions: WorkerFunctions = (deps) => [
+  createProactiveSendFunction(deps),
+  ...createOrderUpdateFunctions(deps),
+];
 
 /** The sales conversation: the agent that answers and the timers that act when the customer goes quiet. */
 export const createSalesFunctions: WorkerFunctions = (deps) => [

@@ -212,7 +212,7 @@ export const settings = {
   // slack
   SLACK_BOT_TOKEN: optional(
     "slack",
-    "Bot token (xoxb-...); unset = no Slack app (/slack/events answers 503)",
+    "Bot token (xoxb-...); unset = npm start uses its simulated Slack workspace, the web process has no Slack app (/slack/events answers 503)",
     text(),
     {
       secret: true,
@@ -238,9 +238,15 @@ export const settings = {
     list(),
     { default: "", at: "slack.adminUserIds" },
   ),
+  SLACK_APPROVER_USER_IDS: setting(
+    "slack",
+    "Comma-separated Slack user ids allowed to approve or reject orders (admins may too; empty = admins only)",
+    list(),
+    { default: "", at: "slack.approverUserIds" },
+  ),
   SLACK_API_URL: optional(
     "slack",
-    "Slack Web API base URL; unset = https://slack.com/api/",
+    "Slack Web API base URL; unset = https://slack.com/api/ (npm start points it at its simulated workspace)",
     httpUrl().transform((u) => `${u}/`),
     { at: "slack.apiUrl" },
   ),

@@ -115,6 +115,8 @@ export interface ConversationsRepo {
   ): Promise<{ conversation: ConversationDoc; created: boolean }>;
   getById(conversationId: string): Promise<ConversationDoc | null>;
   findByPhone(accountId: string, phone: string): Promise<ConversationDoc | null>;
+  /** The conversations with this number on every WhatsApp account (Slack staff know the phone, not the account). */
+  listByPhone(phone: string): Promise<ConversationDoc[]>;
   /**
    * Changes the mode only if it is still `from` (atomic) and the transition is allowed; with
    * `expectedEpisode`, also only if no other mode change happened since that episode.
@@ -252,6 +254,14 @@ export function conversationsRepo(db: Db): ConversationsRepo {
         accountId: parseInput("conversations.findByPhone", accountIdSchema, accountId),
         phone: parseInput("conversations.findByPhone", e164Schema, phone),
       });
+    },
+
+    async listByPhone(phone) {
+      return conversations
+        .find({ phone: parseInput("conversations.listByPhone", e164Schema, phone) })
+        .sort({ accountId: 1 })
+        .limit(50)
+        .toArray();
     },
 
     async setMode(conversationId, fromRaw, toRaw, options = {}) {

@@ -14,6 +14,7 @@ import {
   declaresEventTypes,
   definedFunctionIds,
   extractWaits,
+  idCovers,
   type SourceFile,
 } from "../support/inngest-catalogue-check.js";
 import { functions as slackFunctions } from "../../slack/functions.js";
@@ -353,7 +354,7 @@ describe("served functions (worker/ and slack/ source)", () => {
     // Every function the sides serve is one whose source the check reads.
     const served = [...servedByWorker(), ...slackFunctions].map((fn) => fn.opts.id);
     expect(served.length).toBeGreaterThan(0);
-    expect(ids).toEqual(expect.arrayContaining(served));
+    expect(served.filter((id) => !ids.some((defined) => idCovers(defined, id)))).toEqual([]);
     const workerWaits = sourceFiles("worker").flatMap((file) => extractWaits(file.text));
     expect(workerWaits.length).toBeGreaterThan(0);
   });

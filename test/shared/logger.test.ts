@@ -73,6 +73,7 @@ describe("createLogger", () => {
       SLACK_SIGNING_SECRET: "slack-signing-secret",
       ANTHROPIC_API_KEY: "sk-ant-secret",
       WHATSAPP_ADMIN_TOKEN: "admin-token-1234567890",
+      AUTOMATION_WEBHOOK_SECRET: "webhook-hmac-secret",
       INNGEST_SERVE_ORIGIN: "https://bot.example.com",
     };
     // Every secret of the settings table is here (a new one fails this line until it is added).

@@ -16,6 +16,18 @@ describe("slack/main.ts", () => {
     expect(output).not.toMatch(/Error:/);
   }, 20_000);
 
+  it("with Slack credentials but no MONGODB_URI, stops with one message saying why", async () => {
+    const web = runWeb({
+      NODE_ENV: "development",
+      PORT: "0",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_SIGNING_SECRET: "s",
+    });
+    expect(await web.exited).toBe(1);
+    expect(web.output()).toMatch(/MONGODB_URI is required with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/);
+    expect(web.output()).not.toMatch(/^\s+at /m);
+  }, 20_000);
+
   it("serves /healthz, answers a malformed body without logging it, and stops cleanly on SIGTERM", async () => {
     const web = runWeb({ NODE_ENV: "development", LOG_LEVEL: "info", PORT: "0" });
     try {

@@ -265,6 +265,56 @@ function stringConstants(files: readonly Parsed[]): Map<string, string> {
   return constants;
 }
 
+/**
+ * `const NAME = { key: eventType, ... }` anywhere in the files: a trigger written `NAME[key]` (one
+ * function per key, made by a factory) stands for every value of the table.
+ */
+function eventTables(files: readonly Parsed[]): Map<string, ts.Expression[]> {
+  const tables = new Map<string, ts.Expression[]>();
+  for (const { file } of files) {
+    visit(file, (node) => {
+      if (!ts.isVariableDeclaration(node) || !ts.isIdentifier(node.name) || !node.initializer) return;
+      const init = bare(node.initializer);
+      if (!ts.isObjectLiteralExpression(init)) return;
+      const values = init.properties.filter(ts.isPropertyAssignment).map((p) => p.initializer);
+      if (values.length === init.properties.length) tables.set(node.name.text, values);
+    });
+  }
+  return tables;
+}
+
+/** Marks the computed part of an id given by a template (`automation-${slug}` → `automation-*`). */
+const ID_WILDCARD = "*";
+
+/**
+ * `function NAME(…) { return `…${…}…`; }` anywhere in the files: how ids made per argument by a
+ * factory (one function per trigger type) are read, as templates whose computed parts match anything.
+ */
+function idTemplates(files: readonly Parsed[]): Map<string, string> {
+  const templates = new Map<string, string>();
+  for (const { file } of files) {
+    visit(file, (node) => {
+      if (!ts.isFunctionDeclaration(node) || !node.name || !node.body) return;
+      const [only] = node.body.statements;
+      if (node.body.statements.length !== 1 || !only || !ts.isReturnStatement(only) || !only.expression)
+        return;
+      const returned = bare(only.expression);
+      if (!ts.isTemplateExpression(returned)) return;
+      const text =
+        returned.head.text + returned.templateSpans.map((span) => ID_WILDCARD + span.literal.text).join("");
+      templates.set(node.name.text, text);
+    });
+  }
+  return templates;
+}
+
+/** Whether a served function id is the one a defined id (literal or template) stands for. */
+export function idCovers(definedId: string, servedId: string): boolean {
+  if (!definedId.includes(ID_WILDCARD)) return definedId === servedId;
+  const parts = definedId.split(ID_WILDCARD).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join(".+")}$`).test(servedId);
+}
+
 function isCreateFunction(node: ts.Node): node is ts.CallExpression {
   return (
     ts.isCallExpression(node) &&
@@ -337,6 +387,7 @@ export function definedFunctionIds(sources: readonly SourceFile[]): string[] {
 
 function findFunctions(files: readonly Parsed[]): { functions: FoundFunction[]; unresolved: Violation[] } {
   const constants = stringConstants(files);
+  const templates = idTemplates(files);
   const functions: FoundFunction[] = [];
   const unresolved: Violation[] = [];
   for (const { path, file } of files) {
@@ -354,12 +405,16 @@ function findFunctions(files: readonly Parsed[]): { functions: FoundFunction[]; 
       const options = objectProps(optionsNode);
       const idNode = options.props.get("id");
       const id =
-        stringValue(idNode) ?? (idNode && ts.isIdentifier(idNode) ? constants.get(idNode.text) : undefined);
+        stringValue(idNode) ??
+        (idNode && ts.isIdentifier(idNode) ? constants.get(idNode.text) : undefined) ??
+        (idNode && ts.isCallExpression(idNode) && ts.isIdentifier(idNode.expression)
+          ? templates.get(idNode.expression.text)
+          : undefined);
       if (id === undefined) {
         unresolved.push({
           functionId: path,
           kind: "unresolvable-option",
-          message: `createFunction in ${path}: id must be a string literal or a string constant`,
+          message: `createFunction in ${path}: id must be a string literal, a string constant, or a call of a function that returns a template`,
         });
         return;
       }
@@ -420,8 +475,9 @@ export function checkSources(sources: readonly SourceFile[], options: CheckOptio
     }
   }
 
+  const tables = eventTables(files);
   for (const fn of functions) {
-    violations.push(...checkFunction(fn, waitsOf.get(fn) ?? [], byName, identifiers));
+    violations.push(...checkFunction(fn, waitsOf.get(fn) ?? [], byName, identifiers, tables));
   }
   return violations;
 }
@@ -440,6 +496,16 @@ function isDeclarationName(node: ts.Identifier): boolean {
   );
 }
 
+/** The events a `TABLE[key]` trigger stands for (every value of the table), or undefined. */
+function tableValues(
+  node: ts.Expression,
+  tables: ReadonlyMap<string, readonly ts.Expression[]>,
+): readonly ts.Expression[] | undefined {
+  const expr = bare(node);
+  if (!ts.isElementAccessExpression(expr) || !ts.isIdentifier(expr.expression)) return undefined;
+  return tables.get(expr.expression.text);
+}
+
 interface TriggerEvent {
   name: string;
   schema: unknown;
@@ -450,6 +516,7 @@ function checkFunction(
   waits: readonly FoundWait[],
   byName: ReadonlyMap<string, AnyEventType>,
   identifiers: Readonly<Record<string, AnyEventType>>,
+  tables: ReadonlyMap<string, readonly ts.Expression[]>,
 ): Violation[] {
   const violations: Violation[] = [];
   const report = (kind: ViolationKind, message: string) =>
@@ -507,12 +574,14 @@ function checkFunction(
       condition = ifNode ? conditionText(ifNode) : undefined;
     }
     if (!eventNode) continue;
-    const resolved = resolveEvent(eventNode, "trigger");
-    if (!resolved) continue;
     const mine: TriggerEvent[] = [];
-    if (resolved.name.startsWith(INTERNAL_PREFIX)) {
-      mine.push({ name: resolved.name, schema: resolved.declared?.schema });
-    } else {
+    for (const written of tableValues(eventNode, tables) ?? [eventNode]) {
+      const resolved = resolveEvent(written, "trigger");
+      if (!resolved) continue;
+      if (resolved.name.startsWith(INTERNAL_PREFIX)) {
+        mine.push({ name: resolved.name, schema: resolved.declared?.schema });
+        continue;
+      }
       const found = resolveEventName(resolved.name, byName);
       if (found.length === 0) {
         report(

@@ -20,12 +20,17 @@ export function runRequestedEventId(automationId: string, sourceEventId: string)
 export function createAutomationDispatcher(trigger: TriggerType, deps: AutomationDeps) {
   const { db } = deps;
   const accountId = deps.config.whatsapp.accountId;
-  const sourceEvent = TRIGGER_EVENT_TYPES[trigger] as (typeof TRIGGER_EVENT_TYPES)["contact.created"];
   return deps.inngest.createFunction(
     {
       id: dispatcherFunctionId(trigger),
       name: `Automations: find what runs on ${trigger}`,
-      triggers: [{ event: sourceEvent, if: accountCondition(accountId) }],
+      // One table entry per trigger type (the catalogue check reads every value of the table).
+      triggers: [
+        {
+          event: TRIGGER_EVENT_TYPES[trigger] as (typeof TRIGGER_EVENT_TYPES)["contact.created"],
+          if: accountCondition(accountId),
+        },
+      ],
     },
     async ({ event, step }) => {
       const data = event.data as Record<string, unknown>;

@@ -48,4 +48,12 @@ export const en: MessageTable = {
     "I couldn't register your order just now. Someone from our team will look at it and write to you shortly.",
   dataCollectionNudge: (fields) =>
     `Are you still there? To prepare your order I only need ${fields}. Send it whenever you can.`,
+  orderDecision: {
+    approved: (name, orderId, total) =>
+      `Good news, ${name}! Your order ${orderId} (${total}) is confirmed. We will let you know when it is on its way.`,
+    rejected: (name, orderId, reason) =>
+      `Hi ${name}, we are sorry: we could not confirm your order ${orderId}.${reason ? ` Reason: ${reason}.` : ""} If you like, reply here and we will gladly help you find another option.`,
+    expired: (name, orderId) =>
+      `Hi ${name}, we are sorry: we could not review your order ${orderId} in time, so it was not placed. Reply here if you still want it and we will help you right away.`,
+  },
 };

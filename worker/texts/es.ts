@@ -44,4 +44,12 @@ export const es: MessageTable = {
     "No pude registrar tu pedido en este momento. Una persona de nuestro equipo lo revisa y te escribe en breve.",
   dataCollectionNudge: (fields) =>
     `¿Sigues ahí? Para preparar tu pedido solo me falta ${fields}. Escríbemelo cuando puedas.`,
+  orderDecision: {
+    approved: (name, orderId, total) =>
+      `¡Buenas noticias, ${name}! Tu pedido ${orderId} (${total}) está confirmado. Te avisaremos cuando vaya en camino.`,
+    rejected: (name, orderId, reason) =>
+      `Hola ${name}, lo sentimos: no pudimos confirmar tu pedido ${orderId}.${reason ? ` Motivo: ${reason}.` : ""} Si quieres, responde aquí y con gusto te ayudamos a encontrar otra opción.`,
+    expired: (name, orderId) =>
+      `Hola ${name}, lo sentimos: no alcanzamos a revisar tu pedido ${orderId} a tiempo, así que no quedó registrado. Responde aquí si aún lo quieres y te ayudamos enseguida.`,
+  },
 };

@@ -31,4 +31,12 @@ export interface MessageTable {
   brainFallbackReply: string;
   orderNotPlaced: string;
   dataCollectionNudge(fields: string): string;
+
+  /** What the customer reads once staff decided their order, or nobody did in time. */
+  orderDecision: {
+    approved(name: string, orderId: string, total: string): string;
+    /** `reason` is staff's text, already trimmed (or undefined). */
+    rejected(name: string, orderId: string, reason: string | undefined): string;
+    expired(name: string, orderId: string): string;
+  };
 }

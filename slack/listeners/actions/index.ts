@@ -1,0 +1,12 @@
+// Buttons.
+import type { App } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../../approvals/card.js";
+import type { SlackContext } from "../../approvals/context.js";
+import { approveOrderCallback } from "./approve-order.js";
+import { rejectOrderCallback } from "./reject-order.js";
+
+export function registerActions(app: App, ctx: SlackContext): void {
+  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, approveOrderCallback(ctx));
+  app.action<BlockAction<ButtonAction>>(REJECT_ACTION_ID, rejectOrderCallback(ctx));
+}

@@ -1,0 +1,8 @@
+// Events API events (Bolt acks them before the listener runs).
+import type { App } from "@slack/bolt";
+import type { SlackContext } from "../../approvals/context.js";
+import { appHomeOpenedCallback } from "./app-home-opened.js";
+
+export function registerEvents(app: App, ctx: SlackContext): void {
+  app.event("app_home_opened", appHomeOpenedCallback(ctx));
+}

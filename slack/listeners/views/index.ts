@@ -1,0 +1,9 @@
+// Modal submissions.
+import type { App } from "@slack/bolt";
+import type { SlackContext } from "../../approvals/context.js";
+import { REJECT_VIEW_CALLBACK_ID } from "../../approvals/reject-modal.js";
+import { rejectReasonSubmittedCallback } from "./reject-reason-submitted.js";
+
+export function registerViews(app: App, ctx: SlackContext): void {
+  app.view(REJECT_VIEW_CALLBACK_ID, rejectReasonSubmittedCallback(ctx));
+}
