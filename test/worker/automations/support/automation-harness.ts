@@ -10,7 +10,7 @@ import type { InngestFunction } from "inngest";
 import { serve } from "inngest/express";
 import { clock } from "../../../../shared/clock.js";
 import { createAutomationFunctions } from "../../../../worker/automations/index.js";
-import { createOutboundFunctions } from "../../../../worker/functions.js";
+import { createProactiveSendFunction } from "../../../../worker/outbound/proactive-send.js";
 import type { Env } from "../../../../shared/config/index.js";
 import type { Actor } from "../../../../shared/domain/actor.js";
 import type { AutomationDefinitionInput } from "../../../../shared/domain/automations.js";
@@ -107,9 +107,10 @@ export async function startAutomationHarness(env: Env = {}): Promise<AutomationH
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
   await h.engine.syncApp(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`);
-  // The gateway's proactive sender plus the automations (the sales agent stays off, so only automations act).
+  // The proactive sender plus the automations: the sales agent and the order-decision notice stay off,
+  // so only automations write to customers.
   const worker = await h.startWorker("auto", env, {
-    functions: (deps) => [...createOutboundFunctions(deps), ...createAutomationFunctions(deps)],
+    functions: (deps) => [createProactiveSendFunction(deps), ...createAutomationFunctions(deps)],
   });
 
   const settle = async () => {
