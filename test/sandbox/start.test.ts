@@ -1,6 +1,7 @@
 // `npm start` as a person runs it: one process, no accounts, no internet. A customer's "hola" on the
-// simulated phones gets the bot's answer, Ctrl-C stops everything cleanly, and a second start on the
-// same data directory still has the engine's runs (state is on disk, not in memory).
+// simulated phones gets the bot's answer and runs the new-lead automation (in the engine's runs and in
+// `/automation runs` on the simulated Slack workspace), Ctrl-C stops everything cleanly, and a second
+// start on the same data directory still has the engine's runs (state is on disk, not in memory).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -79,6 +80,17 @@ describe("npm start (the sandbox)", () => {
       expect(leadRuns.map((r) => [r.status, r.output])).toEqual([
         ["completed", expect.objectContaining({ status: "succeeded" })],
       ]);
+      // ... and an admin sees that run in the simulated Slack workspace with `/automation runs`.
+      const command = await fetch(`${first.url}/sandbox/slack/commands`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ command: "/automation", text: "runs tag-new-leads", userId: "U0SANDADMIN" }),
+      });
+      const answered = (await command.json()) as { status: number; response: string };
+      expect(answered.status).toBe(200);
+      expect(answered.response).toMatch(
+        /^\*tag-new-leads\* \(enabled\): last 1 run\n✅ .* succeeded on crm\/contact\.created\n {4}1\. add_tag: succeeded — tag lead added/,
+      );
       // The customer's phone number never reaches the log in clear text.
       expect(first.output()).not.toContain("5215550001");
     } finally {

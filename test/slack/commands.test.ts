@@ -51,29 +51,34 @@ describe("/automation (admins only)", () => {
   it("list and status say what is on, who changed it and when", async () => {
     const list = await as("admin", "/automation", "list");
     for (const name of [
-      "notify-team-on-rejection",
-      "price-keyword-reply",
-      "tag-customers-on-approval",
+      "follow-up-after-approval",
+      "notify-sales-big-order",
+      "reactivate-inactive-30d",
       "tag-new-leads",
+      "tag-wholesale-interest",
     ])
       expect(list).toContain(`\`${name}\``);
-    expect(await as("admin", "/automation", "status tag-new-leads")).toMatch(/`tag-new-leads` is disabled/);
+    expect(await as("admin", "/automation", "status reactivate-inactive-30d")).toMatch(
+      /`reactivate-inactive-30d` is disabled/,
+    );
   });
 
   it("enable and disable: one atomic change with who and when, an audit entry and the toggle event; a repeat changes nothing", async () => {
     const admin = h.workspace.users.admin.id;
-    const enabled = await as("admin", "/automation", "enable tag-new-leads");
-    expect(enabled).toMatch(new RegExp(`\`tag-new-leads\` is now enabled by <@${admin}> at \\d{2}:\\d{2}`));
-    const doc = await h.db.automations.getByName("tag-new-leads");
+    const enabled = await as("admin", "/automation", "enable reactivate-inactive-30d");
+    expect(enabled).toMatch(
+      new RegExp(`\`reactivate-inactive-30d\` is now enabled by <@${admin}> at \\d{2}:\\d{2}`),
+    );
+    const doc = await h.db.automations.getByName("reactivate-inactive-30d");
     expect(doc).toMatchObject({ enabled: true, enabledBy: { kind: "slack_user", id: admin } });
-    const again = await as("admin", "/automation", "ENABLE tag-new-leads");
+    const again = await as("admin", "/automation", "ENABLE reactivate-inactive-30d");
     expect(again).toMatch(
       new RegExp(`was already enabled by <@${admin}> at \\d{2}:\\d{2}\\. Nothing changed`),
     );
-    expect(await as("admin", "/automation", "status tag-new-leads")).toMatch(/is enabled by/);
-    expect(await as("admin", "/automation", "disable tag-new-leads")).toMatch(/is now disabled by/);
+    expect(await as("admin", "/automation", "status reactivate-inactive-30d")).toMatch(/is enabled by/);
+    expect(await as("admin", "/automation", "disable reactivate-inactive-30d")).toMatch(/is now disabled by/);
 
-    const audit = await h.db.audit.listForSubject("automation", "tag-new-leads");
+    const audit = await h.db.audit.listForSubject("automation", "reactivate-inactive-30d");
     expect(audit.map((e) => e.action)).toEqual(["automation.disabled", "automation.enabled"]);
     const toggles = await eventually(
       () => {
@@ -84,8 +89,8 @@ describe("/automation (admins only)", () => {
       "two toggle events",
     );
     expect(toggles.map((e) => [e.data["automationName"], e.data["enabled"], e.data["by"]])).toEqual([
-      ["tag-new-leads", true, admin],
-      ["tag-new-leads", false, admin],
+      ["reactivate-inactive-30d", true, admin],
+      ["reactivate-inactive-30d", false, admin],
     ]);
   });
 
@@ -93,8 +98,8 @@ describe("/automation (admins only)", () => {
     expect(await as("admin", "/automation", "enable tag-new-lead")).toMatch(
       /no automation named `tag-new-lead`\. Closest names: `tag-new-leads`/,
     );
-    expect(await as("admin", "/automation", "status prices")).toMatch(
-      /Closest names:.*`price-keyword-reply`/,
+    expect(await as("admin", "/automation", "status wholesale")).toMatch(
+      /Closest names:.*`tag-wholesale-interest`/,
     );
     for (const weird of ["$where", '{"$ne":null}', ".*", "tag-.*", "(a+)+$"]) {
       const answer = await as("admin", "/automation", `disable ${weird}`);
@@ -105,7 +110,18 @@ describe("/automation (admins only)", () => {
     const answer = await as("admin", "/automation", `enable ${long}`);
     expect(answer).toMatch(/There is no automation named `x{60}…`/);
     expect(answer.length).toBeLessThan(400);
-    expect((await h.db.automations.list()).filter((a) => a.enabled)).toEqual([]);
+    // Nothing was switched by any of them: the seeded ones are on, the inactive-contact one is off.
+    expect(
+      (await h.db.automations.list())
+        .filter((a) => a.enabled)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([
+      "follow-up-after-approval",
+      "notify-sales-big-order",
+      "tag-new-leads",
+      "tag-wholesale-interest",
+    ]);
   });
 });
 

@@ -55,11 +55,11 @@ describe("signed requests to /slack/events", () => {
 
   it("a bad signature, a tampered body and a timestamp older than 5 minutes get 401 and change nothing", async () => {
     const admin = h.workspace.users.admin.id;
-    const body = commandBody(admin, "/automation", "enable tag-new-leads");
+    const body = commandBody(admin, "/automation", "enable reactivate-inactive-30d");
     const wrongSecret = await post(body, sign("not-the-secret", body, now()));
     expect(wrongSecret.status).toBe(401);
 
-    const signedFor = commandBody(admin, "/automation", "status tag-new-leads");
+    const signedFor = commandBody(admin, "/automation", "status reactivate-inactive-30d");
     const tampered = await post(body, sign(h.workspace.signingSecret, signedFor, now()));
     expect(tampered.status).toBe(401);
 
@@ -70,11 +70,11 @@ describe("signed requests to /slack/events", () => {
     expect(unsigned.status).toBe(401);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await h.db.automations.getByName("tag-new-leads"))?.enabled).toBe(false);
+    expect((await h.db.automations.getByName("reactivate-inactive-30d"))?.enabled).toBe(false);
   });
 
   it("a Slack retry of a request is acknowledged and does not repeat the action", async () => {
-    const body = commandBody(h.workspace.users.admin.id, "/automation", "enable price-keyword-reply");
+    const body = commandBody(h.workspace.users.admin.id, "/automation", "enable reactivate-inactive-30d");
     const retry = await post(body, {
       ...sign(h.workspace.signingSecret, body, now()),
       "x-slack-retry-num": "1",
@@ -82,12 +82,12 @@ describe("signed requests to /slack/events", () => {
     });
     expect(retry.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await h.db.automations.getByName("price-keyword-reply"))?.enabled).toBe(false);
-    expect(await h.db.audit.listForSubject("automation", "price-keyword-reply")).toEqual([]);
+    expect((await h.db.automations.getByName("reactivate-inactive-30d"))?.enabled).toBe(false);
+    expect(await h.db.audit.listForSubject("automation", "reactivate-inactive-30d")).toEqual([]);
     // The same request as a first delivery does the work (so the check above is not vacuous).
     const first = await post(body, sign(h.workspace.signingSecret, body, now()));
     expect(first.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await h.db.automations.getByName("price-keyword-reply"))?.enabled).toBe(true);
+    expect((await h.db.automations.getByName("reactivate-inactive-30d"))?.enabled).toBe(true);
   });
 });

@@ -1,9 +1,16 @@
-// `/automation list|status|enable|disable` (admins only). Refusals and usage are answered in the ack;
-// everything that reads MongoDB is answered after it, through the command's response_url.
+// `/automation list|status|enable|disable|runs|test` (admins only). Refusals and usage are answered in
+// the ack; everything that reads MongoDB is answered after it, through the command's response_url.
 // enable/disable: one atomic update that records who and when, an audit entry, and the toggle event
-// (the automations runner cancels pending delayed runs on it).
+// (the automations runner cancels pending delayed runs on it). runs/test only read: the history, and a
+// dry run of the trigger and conditions against a contact as it is now.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { clock } from "../../../shared/clock.js";
+import {
+  describeRecentRuns,
+  dryRunAutomation,
+  formatDryRun,
+  formatRecentRuns,
+} from "../../../shared/db/automation-inspect.js";
 import { automationNameSchema } from "../../../shared/domain/automations.js";
 import { automationDefinitionToggled, automationToggledEventId } from "../../../shared/events.js";
 import { auditRefusal } from "../../access/audit-refusal.js";
@@ -18,9 +25,26 @@ import {
   unknownNameText,
 } from "../../commands/automation-texts.js";
 import { closestNames } from "../../commands/closest-names.js";
+import { escapeMrkdwn } from "../../format/escape.js";
 import { AUTOMATION_USAGE, echo, parseAutomationCommand, usageText } from "../../commands/parse.js";
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** The dry run for each WhatsApp account that has this customer (Slack staff know the phone, not the account). */
+async function dryRunText(ctx: SlackContext, name: string, phone: string): Promise<string> {
+  const conversations = await ctx.db.conversations.listByPhone(phone);
+  if (conversations.length === 0) return `No WhatsApp contact with ${phone}. Nothing was done.`;
+  const texts: string[] = [];
+  for (const { accountId } of conversations) {
+    const result = await dryRunAutomation(ctx.db, name, phone, {
+      accountId,
+      defaultCountryCode: ctx.config.whatsapp.defaultCountryCode,
+    });
+    const text = escapeMrkdwn(formatDryRun(result));
+    texts.push(conversations.length > 1 ? `WhatsApp account ${accountId}:\n${text}` : text);
+  }
+  return texts.join("\n\n");
+}
 
 export function automationCommandCallback(ctx: SlackContext) {
   const { db } = ctx;
@@ -36,7 +60,7 @@ export function automationCommandCallback(ctx: SlackContext) {
       });
       return;
     }
-    const parsed = parseAutomationCommand(command.text);
+    const parsed = parseAutomationCommand(command.text, ctx.config.whatsapp.defaultCountryCode);
     if (parsed.kind === "usage") {
       await ack({ response_type: "ephemeral", text: usageText(AUTOMATION_USAGE, parsed.problem) });
       return;
@@ -59,6 +83,15 @@ export function automationCommandCallback(ctx: SlackContext) {
       }
       if (parsed.kind === "status") {
         await say(statusText(found, textClock()));
+        return;
+      }
+      // Run details and dry runs quote customer text (names, messages): no mentions or links from it.
+      if (parsed.kind === "runs") {
+        await say(escapeMrkdwn(formatRecentRuns(await describeRecentRuns(db, found.name, parsed.count))));
+        return;
+      }
+      if (parsed.kind === "test") {
+        await say(await dryRunText(ctx, found.name, parsed.phone));
         return;
       }
       const enabled = parsed.kind === "enable";

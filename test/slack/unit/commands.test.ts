@@ -37,6 +37,79 @@ describe("parseAutomationCommand", () => {
   });
 });
 
+describe("parseAutomationCommand: runs and test", () => {
+  it("runs: a name and an optional count (default 5, 1 to 20)", () => {
+    expect(parseAutomationCommand("runs tag-new-leads")).toEqual({
+      kind: "runs",
+      name: "tag-new-leads",
+      count: 5,
+    });
+    expect(parseAutomationCommand(" RUNS  tag-new-leads  20 ")).toEqual({
+      kind: "runs",
+      name: "tag-new-leads",
+      count: 20,
+    });
+    expect(parseAutomationCommand("runs tag-new-leads 1")).toMatchObject({ kind: "runs", count: 1 });
+    expect(parseAutomationCommand("runs")).toEqual({
+      kind: "usage",
+      problem: "`runs` needs an automation name",
+    });
+    for (const bad of ["0", "21", "-3", "2.5", "five", "1e1", "99999999999999999999"])
+      expect(parseAutomationCommand(`runs tag-new-leads ${bad}`)).toEqual({
+        kind: "usage",
+        problem: `the number of runs must be a whole number from 1 to 20, not \`${bad.slice(0, 60)}${bad.length > 60 ? "…" : ""}\``,
+      });
+    expect(parseAutomationCommand("runs tag new leads")).toMatchObject({
+      kind: "usage",
+      problem: expect.stringMatching(/at most a number/),
+    });
+  });
+
+  it("test: a name and a phone written any usual way; anything else is refused with the reason", () => {
+    expect(parseAutomationCommand("test tag-new-leads +52 1 555 000 1234", "52")).toEqual({
+      kind: "test",
+      name: "tag-new-leads",
+      phone: "+5215550001234",
+    });
+    expect(parseAutomationCommand("TEST tag-new-leads 5550001234", "52")).toEqual({
+      kind: "test",
+      name: "tag-new-leads",
+      phone: "+525550001234",
+    });
+    expect(parseAutomationCommand("test")).toMatchObject({
+      kind: "usage",
+      problem: expect.stringMatching(/needs an automation name and the customer's phone/),
+    });
+    expect(parseAutomationCommand("test tag-new-leads", "52")).toEqual({
+      kind: "usage",
+      problem: "`test` needs the customer's phone number",
+    });
+    expect(parseAutomationCommand("test tag-new-leads call-me", "52")).toEqual({
+      kind: "usage",
+      problem: "`call-me` is not a phone number",
+    });
+    // Without a default country code a short number cannot be placed.
+    expect(parseAutomationCommand("test tag-new-leads 5550001234")).toMatchObject({ kind: "usage" });
+  });
+
+  it("keeps operators, patterns and long text as text", () => {
+    expect(parseAutomationCommand("runs $where 3")).toEqual({ kind: "runs", name: "$where", count: 3 });
+    expect(parseAutomationCommand("test (a+)+$ +5215550001234")).toEqual({
+      kind: "test",
+      name: "(a+)+$",
+      phone: "+5215550001234",
+    });
+    expect(parseAutomationCommand('test x {"$ne":null}', "52")).toEqual({
+      kind: "usage",
+      problem: '`{"$ne":null}` is not a phone number',
+    });
+    const long = "9".repeat(5_000);
+    const parsed = parseAutomationCommand(`test x ${long}`, "52");
+    expect(parsed).toEqual({ kind: "usage", problem: `\`${"9".repeat(60)}…\` is not a phone number` });
+    expect(parseAutomationCommand(`runs x ${long}`)).toMatchObject({ kind: "usage" });
+  });
+});
+
 describe("parseOrdersCommand / parseBotCommand", () => {
   it("orders: only `pending`", () => {
     expect(parseOrdersCommand("pending")).toEqual({ kind: "pending" });
