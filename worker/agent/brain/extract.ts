@@ -98,10 +98,10 @@ export function isGreeting(text: string): boolean {
   );
 }
 
-/** "2", "la 2", "opción 3", "quiero el 1", "option 2" → the number; otherwise null. */
+/** "2", "la 2", "opción 3 porfa", "quiero el 1", "option 2" → the number; otherwise null. */
 export function chosenNumber(text: string): number | null {
   const m =
-    /^(?:(?:quiero|me llevo|dame|prefiero|i want|i'll take|give me)\s+)?(?:(?:la|el|opcion|option|pack|paquete|numero|number|no|#)\s*)?(\d{1,2})$/.exec(
+    /^(?:(?:quiero|me llevo|dame|prefiero|i want|i'll take|give me)\s+)?(?:(?:la|el|opcion|option|pack|paquete|numero|number|no|#)\s*)?(\d{1,2})(?:\s+(?:porfa|por favor|porfavor|plis|pls|please|gracias|thanks))?$/.exec(
       norm(text).replace(/\s+/g, " "),
     );
   return m?.[1] ? Number(m[1]) : null;
@@ -209,16 +209,25 @@ export function extractUnlabeledParts(text: string): ExtractedFields {
     .filter((p) => p.length > 0);
   if (parts.length < 2) return {};
   const out: ExtractedFields = {};
+  // The city is the last part that names a known one ("…, Centro, MTY").
+  let cityAt = -1;
+  parts.forEach((part, i) => {
+    if (knownCity(part)) cityAt = i;
+  });
+  const city = cityAt >= 0 ? knownCity(parts[cityAt] ?? "") : null;
+  if (city) out.city = city;
   const addressParts: string[] = [];
-  for (const part of parts) {
-    const city = knownCity(part);
+  parts.forEach((part, i) => {
+    if (i === cityAt) return;
     const digits = part.replace(/\D/g, "");
-    if (city && !out.city) out.city = city;
-    else if (digits.length >= 8 && digits.length <= 13 && !/\p{L}{3,}/u.test(part)) out.phone = part;
-    else if (looksLikeAddress(part) || (addressParts.length > 0 && /^(col|colonia|cp|c p|fracc)/i.test(part)))
-      addressParts.push(part);
+    if (digits.length >= 8 && digits.length <= 13 && !/\p{L}{3,}/u.test(part)) out.phone = part;
+    else if (looksLikeAddress(part)) addressParts.push(part);
     else if (!out.name && addressParts.length === 0 && looksLikeName(part)) out.name = part;
-    else if (addressParts.length > 0 && !out.city && /^\p{L}[\p{L}\s.]{2,40}$/u.test(part)) out.city = part;
+    // Words after the street are its neighbourhood ("Centro", "col. Roma").
+    else if (addressParts.length > 0 && /^\p{L}[\p{L}\s.]{2,40}$/u.test(part)) addressParts.push(part);
+  });
+  if (!out.city && addressParts.length >= 2 && !/\d/.test(addressParts.at(-1) ?? "")) {
+    out.city = addressParts.pop();
   }
   if (addressParts.length > 0) out.address = addressParts.join(", ");
   return Object.keys(out).length >= 2 ? out : {};
@@ -256,12 +265,26 @@ export function mentionedProducts<P extends NamedProduct>(text: string, products
     const key = keywordOf(p.name);
     if (key.length < 4) return false;
     return words.some(
-      (w) => w.startsWith(key) || (w.length >= 5 && distance(w.slice(0, key.length + 1), key) <= 1) || distance(w, key) <= 1,
+      (w) =>
+        w.startsWith(key) ||
+        (w.length >= 5 && distance(w.slice(0, key.length + 1), key) <= 1) ||
+        distance(w, key) <= 1,
     );
   });
 }
 
-const NUMBER_WORDS: Record<string, number> = { un: 1, una: 1, uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, one: 1, two: 2, three: 3 };
+const NUMBER_WORDS: Record<string, number> = {
+  un: 1,
+  una: 1,
+  uno: 1,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  one: 1,
+  two: 2,
+  three: 3,
+};
 
 /**
  * A quantity the customer wants ("quiero 2", "dame dos", "2 frascos", "me llevo 3 de magnesio"):
@@ -272,7 +295,10 @@ export function wantedUnits(text: string): number | null {
   const m =
     /\b(?:quiero|quisiera|dame|deme|mandame|me llevo|llevo|ocupo|necesito|i want|i ll take|give me)\s+(?:(?:unos|unas|los|las)\s+)?(\d{1,2}|un|una|uno|dos|tres|cuatro|cinco|one|two|three)\b(?!\s*(?:de la lista|opcion))/.exec(
       t,
-    ) ?? /\b(\d{1,2}|dos|tres|cuatro|cinco)\s+(?:frascos?|botes?|piezas?|pzas?|paquetes?|cajas?|bottles?|jars?|packs?)\b/.exec(t);
+    ) ??
+    /\b(\d{1,2}|dos|tres|cuatro|cinco)\s+(?:frascos?|botes?|piezas?|pzas?|paquetes?|cajas?|bottles?|jars?|packs?)\b/.exec(
+      t,
+    );
   const raw = m?.[1];
   if (!raw) return null;
   return NUMBER_WORDS[raw] ?? Number(raw);

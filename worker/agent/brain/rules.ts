@@ -97,7 +97,13 @@ function packsOf(offer: CatalogOffer, product: Product): PackOffer[] {
 /** "Magnesio + zinc: opción 4 — 1x: $349.00 MXN; opción 5 — 2x: …": one product's options. */
 function productOptions(offer: CatalogOffer, product: Product, language: Language): string {
   const options = packsOf(offer, product)
-    .map((p) => say(language, `opción ${p.number} — ${p.label}: ${p.priceText}`, `option ${p.number} — ${p.label}: ${p.priceText}`))
+    .map((p) =>
+      say(
+        language,
+        `opción ${p.number} — ${p.label}: ${p.priceText}`,
+        `option ${p.number} — ${p.label}: ${p.priceText}`,
+      ),
+    )
     .join("\n");
   return `${product.name}:\n${options}`;
 }
@@ -153,7 +159,9 @@ function readChoice(context: BrainContext, last: string, now: Product[]): Choice
   }
   if (number !== null && (context.mode === "promos" || listWasShown(context))) {
     const pack = packByNumber(offer, number);
-    return pack ? { kind: "select", items: [{ packId: pack.packId, qty: 1 }] } : { kind: "unknown-option", number };
+    return pack
+      ? { kind: "select", items: [{ packId: pack.packId, qty: 1 }] }
+      : { kind: "unknown-option", number };
   }
   if (now.length === 1 && now[0] && /\b(quiero|dame|me llevo|mandame|ocupo|i want|i'll take)\b/i.test(last)) {
     return { kind: "ask", product: now[0] };
@@ -188,7 +196,11 @@ function proposeByRules(context: BrainContext): BrainDecision {
   const choice = readChoice(context, last, now);
 
   if (context.mode === "awaiting_approval") {
-    if (choice.kind !== "none" || rejectsSelection(last) || /\b(cambiar|cambio|otra opcion|otra opción|change)\b/i.test(last)) {
+    if (
+      choice.kind !== "none" ||
+      rejectsSelection(last) ||
+      /\b(cambiar|cambio|otra opcion|otra opción|change)\b/i.test(last)
+    ) {
       calls.push({
         name: "request_human",
         input: { reason: "The customer wants to change the order waiting for approval" },
@@ -207,7 +219,12 @@ function proposeByRules(context: BrainContext): BrainDecision {
     ...texts.map((text) => ({ ...extractUnlabeledParts(text), ...extractFields(text) })),
   );
   const missingBefore = missingFields(context.collected);
-  if (Object.keys(extracted).length === 0 && texts.length === 1 && context.mode !== "promos" && choice.kind === "none") {
+  if (
+    Object.keys(extracted).length === 0 &&
+    texts.length === 1 &&
+    context.mode !== "promos" &&
+    choice.kind === "none"
+  ) {
     Object.assign(extracted, bareAnswer(last, missingBefore));
   }
   if (Object.keys(extracted).length > 0) calls.push({ name: "save_customer_data", input: extracted });
@@ -217,7 +234,8 @@ function proposeByRules(context: BrainContext): BrainDecision {
   const name = firstName(merged.name);
   const gotData = Object.keys(accepted).length > 0;
   const draft = context.orderDraft ?? [];
-  const greeting = context.mode === "greeting" || context.mode === "closed" || (isGreeting(last) && texts.length === 1);
+  const greeting =
+    context.mode === "greeting" || context.mode === "closed" || (isGreeting(last) && texts.length === 1);
   // Asks for what is missing, unless a refused value is being asked again (by the plan).
   const askMissing = () => {
     if (missing.length > 0 && !refused) decision.replies.push(askMissingFields(missing, language));
@@ -246,7 +264,8 @@ function proposeByRules(context: BrainContext): BrainDecision {
     return decision;
   }
   if (choice.kind === "ask") {
-    if (rejectsSelection(last) && draft.length > 0) reply("Sin problema, lo quité.", "No problem, I removed it.");
+    if (rejectsSelection(last) && draft.length > 0)
+      reply("Sin problema, lo quité.", "No problem, I removed it.");
     if (choice.product) {
       reply(
         `¿Cuál te gustaría? ${productOptions(offer, choice.product, language)}`,
@@ -254,10 +273,10 @@ function proposeByRules(context: BrainContext): BrainDecision {
       );
     } else {
       const names = (now.length > 1 ? now : offer.products).map((p) => p.name);
-      const units = choice.units ? `${choice.units} ` : "";
+      const units = choice.units ? ` ${choice.units}` : "";
       reply(
-        `¿De cuál producto quieres ${units}? Tenemos ${names.join(", ")}.`,
-        `Which product would you like ${units}? We have ${names.join(", ")}.`,
+        `¿De cuál producto quieres${units}? Tenemos ${names.join(", ")}.`,
+        `Which product would you like${units}? We have ${names.join(", ")}.`,
       );
     }
     return decision;
@@ -265,7 +284,8 @@ function proposeByRules(context: BrainContext): BrainDecision {
 
   // A question about one product: the answer about that product, nothing else.
   if (now.length === 1 && now[0] && (asksForPrices(last) || last.endsWith("?") || rejectsSelection(last))) {
-    if (rejectsSelection(last) && draft.length > 0) reply("Sin problema, lo quité.", "No problem, I removed it.");
+    if (rejectsSelection(last) && draft.length > 0)
+      reply("Sin problema, lo quité.", "No problem, I removed it.");
     reply(
       `${productOptions(offer, now[0], language)}\n¿Cuál te gustaría?`,
       `${productOptions(offer, now[0], language)}\nWhich one would you like?`,
@@ -308,7 +328,8 @@ function proposeByRules(context: BrainContext): BrainDecision {
     calls.push({ name: "show_promos", input: {} });
     return decision;
   }
-  if (yes && draft.length > 0) reply("¡Perfecto! Tu elección queda guardada.", "Great! Your choice is saved.");
+  if (yes && draft.length > 0)
+    reply("¡Perfecto! Tu elección queda guardada.", "Great! Your choice is saved.");
   else if (yes && !gotData && !greeting) reply("¡Perfecto!", "Great!");
   askMissing();
   return decision;
