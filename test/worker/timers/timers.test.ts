@@ -23,7 +23,7 @@ const DATA = [
   "ciudad: CDMX",
 ];
 const FIRST_NUDGE =
-  "¿Sigues ahí? Para preparar tu pedido solo me falta tu nombre, tu teléfono, tu dirección de entrega y tu ciudad. Escríbemelo cuando puedas.";
+  "¿Sigues ahí? Para preparar tu pedido solo me falta tu nombre, tu dirección de entrega y tu ciudad. Escríbemelo cuando puedas.";
 
 let h: AgentHarness;
 let worker: AgentWorker;
@@ -132,7 +132,7 @@ describe("promos timer", () => {
         "Como no alcanzamos a confirmar tu elección, registré tu pedido con la opción básica:",
         "• 1 × Colágeno hidrolizado con vitamina C (500 g) (1x): $499.00 MXN",
         "Total: $499.00 MXN",
-        "Nuestro equipo lo revisa y te confirmamos por aquí. Si prefieres otra opción, respóndeme.",
+        "Nuestro equipo lo revisa y te confirmamos por aquí. Si prefieres otra opción, respóndeme con el número o el producto y una persona de nuestro equipo cambia tu pedido antes de aprobarlo.",
       ].join("\n"),
     );
     expect(eventsFor(h, "order/created", conversation._id).map((e) => e.data)).toEqual([

@@ -201,6 +201,8 @@ export function meansThisNumber(text: string): boolean {
   );
 }
 
+const NEIGHBOURHOOD = /^(col|colonia|fracc|fraccionamiento|barrio|unidad|u hab|residencial|centro)\b/i;
+
 /** Several fields written together without labels ("Ana López, Av Juárez 45, GDL"), part by part. */
 export function extractUnlabeledParts(text: string): ExtractedFields {
   const parts = text
@@ -226,7 +228,8 @@ export function extractUnlabeledParts(text: string): ExtractedFields {
     // Words after the street are its neighbourhood ("Centro", "col. Roma").
     else if (addressParts.length > 0 && /^\p{L}[\p{L}\s.]{2,40}$/u.test(part)) addressParts.push(part);
   });
-  if (!out.city && addressParts.length >= 2 && !/\d/.test(addressParts.at(-1) ?? "")) {
+  const lastPart = addressParts.at(-1) ?? "";
+  if (!out.city && addressParts.length >= 2 && !/\d/.test(lastPart) && !NEIGHBOURHOOD.test(lastPart)) {
     out.city = addressParts.pop();
   }
   if (addressParts.length > 0) out.address = addressParts.join(", ");

@@ -216,7 +216,10 @@ function proposeByRules(context: BrainContext): BrainDecision {
   // Customer data: labelled, unlabelled parts, or a bare answer to what is missing.
   const extracted: ExtractedFields = Object.assign(
     {},
-    ...texts.map((text) => ({ ...extractUnlabeledParts(text), ...extractFields(text) })),
+    ...texts.map((text) => {
+      const labelled = extractFields(text);
+      return Object.keys(labelled).length > 0 ? labelled : extractUnlabeledParts(text);
+    }),
   );
   const missingBefore = missingFields(context.collected);
   if (
@@ -242,7 +245,8 @@ function proposeByRules(context: BrainContext): BrainDecision {
   };
 
   if (greeting) reply(`¡Hola${name}! Gracias por escribirnos.`, `Hi${name}! Thanks for writing to us.`);
-  else if (gotData) reply(`¡Gracias${name}!`, `Thank you${name}!`);
+  else if (gotData && missing.length > 0 && context.mode !== "promos")
+    reply(`¡Gracias${name}!`, `Thank you${name}!`);
 
   if (isGoodbye(last) && choice.kind !== "select") {
     reply(
@@ -309,16 +313,18 @@ function proposeByRules(context: BrainContext): BrainDecision {
   }
 
   // greeting, collecting_data, closed
+  const thanks = gotData && !greeting ? `¡Gracias${name}! ` : "";
+  const thanksEn = gotData && !greeting ? `Thank you${name}! ` : "";
   if (missing.length === 0) {
     if (draft.length > 0) {
       // The choice made earlier: shown again (priced by the plan) for the customer to confirm.
-      reply(`Ya tengo tus datos completos${name}.`, `I have all your details now${name}.`);
+      reply(`${thanks}Ya tengo tus datos completos.`, `${thanksEn}I have all your details now.`);
       calls.push({
         name: "select_packs",
         input: { items: draft.map((l) => ({ packId: packIdOf(l.sku, l.pack), qty: l.qty })) },
       });
     } else {
-      reply("Ya tengo tus datos completos.", "I have all your details now.");
+      reply(`${thanks}Ya tengo tus datos completos.`, `${thanksEn}I have all your details now.`);
       calls.push({ name: "show_promos", input: {} });
     }
     return decision;
