@@ -286,8 +286,9 @@ function proposeByRules(context: BrainContext): BrainDecision {
     return decision;
   }
 
-  // A question about one product: the answer about that product, nothing else.
-  if (now.length === 1 && now[0] && (asksForPrices(last) || last.endsWith("?") || rejectsSelection(last))) {
+  // A message about one product ("info del magnesio", "cuánto el colágeno?"): the answer about that
+  // product, nothing else.
+  if (now.length === 1 && now[0] && !gotData) {
     if (rejectsSelection(last) && draft.length > 0)
       reply("Sin problema, lo quité.", "No problem, I removed it.");
     reply(
