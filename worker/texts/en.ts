@@ -41,6 +41,8 @@ export const en: MessageTable = {
   unknownOption: "That option is not on our list.",
   orderAlreadyPending:
     "Your order is already registered and under review; we'll let you know as soon as it's approved.",
+  orderChangeHandoff:
+    "Sure. I'm passing your change to a person on our team, who will adjust your order before approving it.",
   handoffNotice: "I'm passing you to a person on our team; they'll reply shortly.",
   goodbyeNotice: "Thanks for writing to us. We'll be here whenever you want to order.",
   pricesAreTheListed: "Our prices are the ones on our official list:",

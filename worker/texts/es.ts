@@ -37,6 +37,8 @@ export const es: MessageTable = {
   chooseAnOption: "¿Qué opción te gustaría? Escribe el número de la lista.",
   unknownOption: "Esa opción no está en nuestra lista.",
   orderAlreadyPending: "Tu pedido ya está registrado y en revisión; te avisamos en cuanto se apruebe.",
+  orderChangeHandoff:
+    "Claro. Le paso tu cambio a una persona de nuestro equipo para que ajuste tu pedido antes de aprobarlo; en breve te escribe.",
   handoffNotice: "Te comunico con una persona de nuestro equipo; en breve te responde.",
   goodbyeNotice: "Gracias por escribirnos. Aquí estaremos cuando quieras hacer tu pedido.",
   pricesAreTheListed: "Los precios son los de nuestra lista oficial:",

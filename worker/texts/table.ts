@@ -27,6 +27,8 @@ export interface MessageTable {
   chooseAnOption: string;
   unknownOption: string;
   orderAlreadyPending: string;
+  /** A customer asks to change an order waiting for approval: a person changes it. */
+  orderChangeHandoff: string;
   handoffNotice: string;
   goodbyeNotice: string;
   pricesAreTheListed: string;

@@ -215,6 +215,32 @@ describe("guardrails (Claude adapter against the fake Messages API)", () => {
     expect((await ordersOf(claude, phone)).map((o) => o.totalMinor)).toEqual([89_900]);
   });
 
+  it("a model that 'changes' an order waiting for approval hands it to a person instead", async () => {
+    const phone = await atPromos();
+    await claude.say(phone, "2");
+    await claude.say(phone, "sí");
+    const [order] = await ordersOf(claude, phone);
+    expect(order).toMatchObject({ status: "pending_approval", totalMinor: 89_900 });
+    fake.enqueueMessage(
+      [
+        { type: "text", text: "¡Listo! Cambié tu pedido al magnesio." },
+        {
+          type: "tool_use",
+          name: "select_packs",
+          input: { items: [{ packId: "MAGNESIO-ZINC:1x", qty: 1 }] },
+        },
+      ],
+      { stopReason: "tool_use" },
+    );
+    const reply = await answer(claude, phone, "mejor cámbialo por magnesio");
+    expect(reply).not.toContain("Cambié");
+    expect(reply).toContain("Le paso tu cambio a una persona de nuestro equipo");
+    expect((await claude.conversation(phone)).mode).toBe("handoff");
+    expect((await ordersOf(claude, phone)).map((o) => [o.status, o.totalMinor])).toEqual([
+      ["pending_approval", 89_900],
+    ]);
+  });
+
   it("a reply promising a gift or a free item in words is replaced by the official list", async () => {
     const phone = await atPromos();
     fake.enqueueText("¡Claro! Te lo dejo gratis y te mando 2 frascos de regalo, sin costo de envío.");

@@ -40,6 +40,8 @@ import type { ToolCall } from "./tools.js";
 import { parseToolCall } from "./tools.js";
 import type { Brain, BrainContext, BrainDecision } from "./types.js";
 
+const ORDER_CHANGE = "The customer wants to change the order waiting for approval";
+
 const say = (language: Language, es: string, en: string) => (language === "es" ? es : en);
 
 function firstName(name: string | undefined): string {
@@ -196,19 +198,15 @@ function proposeByRules(context: BrainContext): BrainDecision {
   const choice = readChoice(context, last, now);
 
   if (context.mode === "awaiting_approval") {
-    if (
+    // Another choice while the order waits for approval: the plan hands it to a person, who changes it.
+    if (choice.kind === "select") calls.push({ name: "select_packs", input: { items: choice.items } });
+    else if (
       choice.kind !== "none" ||
       rejectsSelection(last) ||
-      /\b(cambiar|cambio|otra opcion|otra opción|change)\b/i.test(last)
+      /\b(cambiar|cambio|otra opci[oó]n|change)\b/i.test(last)
     ) {
-      calls.push({
-        name: "request_human",
-        input: { reason: "The customer wants to change the order waiting for approval" },
-      });
-      reply(
-        "Claro. Le paso tu cambio a una persona de nuestro equipo para que ajuste tu pedido antes de aprobarlo; en breve te escribe.",
-        "Sure. I'm passing your change to a person on our team, who will adjust your order before approving it.",
-      );
+      calls.push({ name: "request_human", input: { reason: ORDER_CHANGE } });
+      decision.replies.push(t.orderChangeHandoff);
     } else decision.replies.push(t.orderAlreadyPending);
     return decision;
   }

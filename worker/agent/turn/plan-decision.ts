@@ -67,6 +67,7 @@ export type ReplyKind =
   | "promos-list"
   | "prices-are-listed"
   | "handoff-notice"
+  | "order-change-handoff"
   | "goodbye"
   | "brain-fallback";
 
@@ -182,6 +183,8 @@ interface ToolRequests {
   human?: ToolCallOf<"request_human">;
   close?: ToolCallOf<"close_conversation">;
   showPromos: boolean;
+  /** Another choice while the order waits for approval: a person changes the order. */
+  orderChange?: boolean;
 }
 
 function callsOf<N extends ToolName>(calls: readonly ToolCall[], name: N): ToolCallOf<N>[] {
@@ -416,6 +419,17 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
   const plan = emptyPlan(language, isBotSilent(context.mode));
   if (plan.silent) return plan;
   const calls = readToolCalls(decision.toolCalls);
+  const changeOfOrder = context.mode === "awaiting_approval" && Boolean(calls.select) && !calls.human;
+  if (changeOfOrder) {
+    // The order waits for approval: another choice goes to a person, who changes the order.
+    calls.select = undefined;
+    calls.create = undefined;
+    calls.human = {
+      name: "request_human",
+      input: { reason: "The customer wants to change the order waiting for approval" },
+    };
+    calls.orderChange = true;
+  }
 
   // Customer data: normalize, validate each field, keep the good ones, re-ask the bad ones.
   const { accepted, rejected } = validateCollectedPatch(normalizePatch(calls.save, defaultCountryCode));
@@ -448,9 +462,10 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
   plan.transitions = transitionsTo(context.mode, target);
   if (calls.human) {
     plan.handoff = {
-      reason: inboundTexts(context.newMessages).some((t) => ASKED_FOR_HUMAN.test(t))
-        ? "customer-asked"
-        : "model-requested",
+      reason:
+        calls.orderChange || inboundTexts(context.newMessages).some((t) => ASKED_FOR_HUMAN.test(t))
+          ? "customer-asked"
+          : "model-requested",
       summary: calls.human.input.reason.slice(0, 300),
     };
   }
@@ -488,6 +503,11 @@ function orderedReplies(
   }
   // A create_order that did not become an order: the brain's words may announce one; never send them.
   if (calls.create && !plan.createOrder) words = { ...words, replies: [] };
+  if (calls.orderChange) {
+    // Whatever the brain wrote about the change, the customer is told who makes it.
+    words = { ...words, replies: [] };
+    notes.say("order-change-handoff", t.orderChangeHandoff);
+  }
   const brainSaidNothing = words.replies.length === 0;
   if (calls.human && brainSaidNothing) notes.say("handoff-notice", t.handoffNotice);
   if (calls.close && !calls.human && brainSaidNothing) notes.say("goodbye", t.goodbyeNotice);
