@@ -71,6 +71,22 @@ describe("data-collection timer", () => {
     expect(conversation.nudges).toEqual({ data_collection: 2 });
   });
 
+  it("never nudges a customer more than DATA_COLLECTION_MAX_NUDGES times a day, even after opting out and in", async () => {
+    const phone = nextPhone();
+    await worker.say(phone, "hola");
+    for (let i = 0; i < 2; i += 1) await advance(6 * MINUTE + 1_000);
+    expect(nudgesTo(worker, phone)).toHaveLength(2);
+
+    await worker.say(phone, "STOP");
+    await worker.say(phone, "START");
+    const back = await worker.conversation(phone);
+    expect(back.mode).toBe("collecting_data");
+    expect(back.nudges).toEqual({});
+    // A new stay in collecting_data, the same day: its timer runs, and sends nothing more.
+    for (let i = 0; i < 3; i += 1) await advance(6 * MINUTE + 1_000);
+    expect(nudgesTo(worker, phone)).toHaveLength(2);
+  });
+
   it("a reply at 5m59s cancels the nudge; the silence starts over from the reply", async () => {
     const phone = nextPhone();
     await worker.say(phone, "hola");
