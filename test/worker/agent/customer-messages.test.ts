@@ -136,6 +136,19 @@ const ROWS: Row[] = [
     ...collecting,
     saves: { name: "Sofía", address: "Calle 5 de Mayo 20", city: "Querétaro", phone: WA },
   },
+  {
+    text: "Hola soy de MTY",
+    mode: "greeting",
+    saves: { city: "Monterrey", phone: WA },
+    says: [/tu nombre y tu dirección de entrega/],
+  },
+  {
+    text: "no tengo número interior",
+    ...collecting,
+    collected: { name: "Ana" },
+    draft: COLAGENO_2X,
+    draftAfter: undefined,
+  },
   // Answers
   {
     text: "sí",

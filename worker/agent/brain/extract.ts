@@ -24,6 +24,10 @@ const CITY = new RegExp(
 /** 8+ digits with the usual separators, optionally after "+" (an address number is shorter). */
 const PHONE = /(\+?\d[\d\s().-]{6,18}\d)/;
 
+/** "soy de Monterrey", "estoy en GDL": a city only when it is a known one. */
+const FROM_CITY =
+  /(?:soy de|somos de|estoy en|estamos en|desde)\s+([\p{L}][\p{L}\s.]{1,40}?)(?=\s*(?:[,;.!?\n]|$|\sy\s))/iu;
+
 const PHONE_LABELLED =
   /(?:tel[eé]fono|tel|cel(?:ular)?|whats(?:app)?|n[uú]mero|phone|number)\s*(?:es|is|:)?\s*(\+?\d[\d\s().-]{2,18}\d)/i;
 
@@ -33,6 +37,9 @@ export function extractFields(text: string): ExtractedFields {
   const out: ExtractedFields = {};
   const name = NAME.exec(text)?.[1]?.trim();
   if (name && !NOT_A_NAME.test(name)) out.name = name;
+  const from = FROM_CITY.exec(text)?.[1];
+  const fromCity = from ? knownCity(from) : null;
+  if (fromCity) out.city = fromCity;
   let address = ADDRESS.exec(text)?.[1]?.trim();
   const city = CITY.exec(text)?.[1]?.trim();
   if (city) out.city = knownCity(city) ?? city;
@@ -310,7 +317,7 @@ export function wantedUnits(text: string): number | null {
 /** The customer turns down what was proposed ("no", "no, del magnesio", "mejor no", "cambialo"). */
 export function rejectsSelection(text: string): boolean {
   const t = normalizeWords(text);
-  return /^(no|nop|nel|nope|mejor no|siempre no|no gracias|no quiero (ese|eso|esa|el|la)|cambia(lo|la)?|otro|otra|ese no|esa no|no es (ese|esa|eso)|not that|no thanks)\b/.test(
+  return /^((no|nop|nel|nope)( (gracias|quiero|mejor|del?|ese|esa|eso|asi no|por ahora|todavia|aun)\b|$)|mejor no|siempre no|no quiero (ese|eso|esa|el|la)\b|cambia(lo|la)?\b|ese no|esa no|no es (ese|esa|eso)\b|not that|no thanks)/.test(
     t,
   );
 }
