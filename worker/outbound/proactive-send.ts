@@ -37,6 +37,44 @@ export function sentEventId(accountId: string, dedupeKey: string): string {
   return `wa-out:${accountId}:${dedupeKey}`;
 }
 
+/** What a send request carries (the event's data). */
+interface SendRequest {
+  accountId: string;
+  conversationId: string;
+  to: string;
+  text: string;
+  dedupeKey: string;
+  reason: string;
+}
+
+/**
+ * One attempt of the send step: a slot from the budget now, then the send; or when the next slot
+ * frees up. The time is read here, inside the step, so replays announce the same time.
+ */
+async function sendWithSlot(
+  deps: ProactiveSendDeps,
+  budget: SendBudget,
+  request: SendRequest,
+  attempt: number,
+) {
+  const slot = await budget.take(request.accountId, request.to, request.dedupeKey, clock.nowMs());
+  if (!slot.ok) return { waitUntilMs: slot.retryAtMs } as const;
+  try {
+    const outcome: SendOnceResult = await sendOnce(deps, {
+      accountId: request.accountId,
+      conversationId: request.conversationId,
+      to: request.to,
+      text: request.text,
+      dedupeKey: request.dedupeKey,
+      origin: originForReason(request.reason),
+      reason: request.reason,
+    });
+    return { result: outcome, sentAt: clock.now().toISOString() } as const;
+  } catch (error) {
+    throw toStepError(error, attempt);
+  }
+}
+
 export function createProactiveSendFunction(deps: ProactiveSendDeps) {
   const { accountId, proactivePerMinute, accountPerMinute } = deps.config.whatsapp;
   const budget = new SendBudget(deps.db.db, {
@@ -66,26 +104,7 @@ export function createProactiveSendFunction(deps: ProactiveSendDeps) {
         });
         if (opensAtMs !== null) await step.sleepUntil("wait-for-business-hours", new Date(opensAtMs));
       }
-      // The send time is read inside the step, so replays announce the same time.
-      const send = async () => {
-        const now = clock.nowMs();
-        const slot = await budget.take(request.accountId, request.to, request.dedupeKey, now);
-        if (!slot.ok) return { waitUntilMs: slot.retryAtMs } as const;
-        try {
-          const outcome: SendOnceResult = await sendOnce(deps, {
-            accountId: request.accountId,
-            conversationId: request.conversationId,
-            to: request.to,
-            text: request.text,
-            dedupeKey: request.dedupeKey,
-            origin: originForReason(request.reason),
-            reason: request.reason,
-          });
-          return { result: outcome, sentAt: clock.now().toISOString() } as const;
-        } catch (error) {
-          throw toStepError(error, attempt);
-        }
-      };
+      const send = () => sendWithSlot(deps, budget, request, attempt);
       let sent = await step.run("send", send);
       for (let wait = 1; "waitUntilMs" in sent; wait += 1) {
         if (wait > MAX_SLOT_WAITS) throw new NonRetriableError("no send slot after every wait");
