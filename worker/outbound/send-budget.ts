@@ -42,11 +42,10 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 export class SendBudget {
-  private readonly budget: Collection<BudgetDoc>;
   private indexed: Promise<unknown> | undefined;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     readonly limits: SendLimits,
   ) {
     for (const [name, value] of Object.entries({
@@ -56,7 +55,11 @@ export class SendBudget {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
     }
     if (!(limits.periodMs > 0)) throw new RangeError("periodMs must be positive");
-    this.budget = db.collection<BudgetDoc>(SEND_BUDGET_COLLECTION);
+  }
+
+  /** Looked up on use: building the function needs no database. */
+  private get budget(): Collection<BudgetDoc> {
+    return this.db.collection<BudgetDoc>(SEND_BUDGET_COLLECTION);
   }
 
   /**

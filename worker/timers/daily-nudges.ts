@@ -21,11 +21,13 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 export class DailyNudges {
-  private readonly days: Collection<DailyNudgesDoc>;
   private indexed: Promise<unknown> | undefined;
 
-  constructor(db: Db) {
-    this.days = db.collection<DailyNudgesDoc>(DAILY_NUDGES_COLLECTION);
+  constructor(private readonly db: Db) {}
+
+  /** Looked up on use: building the timer needs no database. */
+  private get days(): Collection<DailyNudgesDoc> {
+    return this.db.collection<DailyNudgesDoc>(DAILY_NUDGES_COLLECTION);
   }
 
   /** Counts the nudge `key` for `day` ("2026-12-01") unless `max` were counted already; false = over. */
