@@ -18,7 +18,6 @@ import { silentLogger, type WorkerLogger } from "./logger.js";
 import { createPairingRouter } from "./gateway/pairing.js";
 import { announceSessionStatus } from "./gateway/session-status.js";
 import type { Transport, Unsubscribe } from "./gateway/transport.js";
-import { SendBudget } from "./outbound/send-budget.js";
 
 export interface WorkerDeps {
   config: Config;
@@ -65,7 +64,6 @@ export function createWorkerApp(deps: WorkerDeps): WorkerApp {
     db,
     transport,
     logger,
-    budget: new SendBudget(config.whatsapp.accountPerMinute, 60_000),
     ...(deps.brain ? { brain: deps.brain } : {}),
   });
 

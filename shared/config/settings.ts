@@ -414,7 +414,7 @@ export const settings = {
   ),
   DATA_COLLECTION_MAX_NUDGES: setting(
     "timers",
-    "At most this many data-collection nudges per conversation",
+    "At most this many data-collection nudges per customer per day (business timezone)",
     int(0, 20),
     {
       default: "2",

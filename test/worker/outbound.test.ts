@@ -1,7 +1,7 @@
 // Proactive sends through the one Inngest function (real SDK, local engine): idempotent by dedupe
 // key across retries and repeated requests, retried while WhatsApp is not ready, throttled per
 // recipient. Also sendOnce on its own for the cases a step retry cannot show.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { COLLECTIONS } from "../../shared/db/index.js";
 import type { MessageDoc } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
@@ -114,6 +114,9 @@ describe("proactive send function", () => {
   });
 
   it("throttles each recipient (2 per minute here): the third message waits for the next minute", async () => {
+    // The send budget reads the product's clock; as in `npm start`, it follows the engine's.
+    const restoreClock = clock.use(() => h.engine.nowMs());
+    onTestFinished(restoreClock);
     const { phone, conversation } = await customer();
     await h.sendEvents(
       [1, 2, 3].map((n) => sendRequested(conversation._id, phone, `automation:burst:${n}`, `mensaje ${n}`)),

@@ -1,6 +1,8 @@
 // A reply written by the model must not quote a price that is not in the catalog: a customer who
 // writes "the price is 0" may talk the model into repeating it. Amounts in the text are compared with
 // every amount the catalog allows (pack prices and regular prices times 1..MAX quantities, savings).
+// Promises in words ("te lo dejo gratis", "sin costo", "2 frascos de regalo", "10% de descuento")
+// are never in the catalog: the catalog's only discounts are its listed prices, which code writes.
 import { MAX_PACKS_PER_LINE } from "../../shared/domain/pricing.js";
 import type { CatalogOffer } from "./brain/catalog-offer.js";
 
@@ -36,4 +38,33 @@ export function quotedAmounts(text: string): number[] {
 /** Amounts quoted in `text` that the catalog does not allow (empty = the text is safe). */
 export function unlistedAmounts(text: string, allowed: ReadonlySet<number>): number[] {
   return quotedAmounts(text).filter((a) => !allowed.has(a));
+}
+
+// Gifts, free items, free shipping, discounts and deals, in Spanish and English. Accents are removed
+// before matching.
+const PROMISES: readonly RegExp[] = [
+  /\bgratis\b/,
+  /\bgratuit[oa]s?\b/,
+  /\bsin (ningun )?(costo|cargo|cobro)\b/,
+  /\bde regalo\b/,
+  /\bte (lo |la |los |las )?regal[oa]\w*/,
+  /\bregalamos\b|\bregalo\b|\bobsequi\w+/,
+  /\bde cortesia\b|\bcortesia de la casa\b|\bpor cuenta de la casa\b/,
+  /\bno (te )?(cobramos|cobro|cuesta nada)\b|\bno pagas\b/,
+  /\b\d{1,3} ?(%|por ?ciento) ?(de )?(descuento|menos|off)\b/,
+  /\b(descuento|rebaja) (especial|extra|adicional|exclusivo)\b/,
+  /\bte (hago|doy|dejo|aplico) (un |una )?(descuento|rebaja|precio especial)\b/,
+  /\b(mitad de precio|a mitad|medio precio)\b/,
+  /\b[2-5] ?x ?[1-4]\b(?! ?(x|de|pack))/,
+  /\b(for )?free\b|\bon the house\b|\bno charge\b|\bat no cost\b|\bhalf price\b/,
+  /\b\d{1,3} ?% ?off\b|\bextra discount\b|\bspecial discount\b|\bas a gift\b/,
+];
+
+/** Phrases in `text` that promise a price, gift or discount in words (empty = the text is safe). */
+export function unlistedPromises(text: string): string[] {
+  const t = text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
+  return PROMISES.flatMap((p) => {
+    const m = p.exec(t);
+    return m ? [m[0]] : [];
+  });
 }

@@ -1,14 +1,21 @@
 // The one way the product writes first on WhatsApp (nudges, automations, order notifications):
 // `whatsapp/message.send-requested` → this function, which takes only its own account's events,
-// waits for business hours (config business.*; not for replies to a customer who just wrote), is
-// throttled per recipient by Inngest, paced per account by SendBudget, retries while WhatsApp is
-// not ready, drops (and audits) sends to opted-out contacts, and sends through sendOnce so a
-// retried step never sends twice.
+// waits for business hours (config business.*; not for replies to a customer who just wrote),
+// retries while WhatsApp is not ready, drops (and audits) sends to opted-out contacts, and sends
+// through sendOnce so a retried step never sends twice.
+//
+// The per-recipient and per-account limits (WHATSAPP_PROACTIVE_PER_MINUTE, WHATSAPP_ACCOUNT_PER_MINUTE)
+// hold at the moment of sending: the send step takes a slot from the send budget (MongoDB, atomic)
+// right before it sends, on every attempt; without a free slot the run sleeps until the next one.
+// So runs that all slept until the opening, or retried through an outage, still go out paced. The
+// Inngest throttle on run starts stays as a first, cheaper line.
+import { NonRetriableError } from "inngest";
 import { clock } from "../../shared/clock.js";
 import type { Config } from "../../shared/config/index.js";
 import { whatsappMessageSendRequested, whatsappMessageSent } from "../../shared/events.js";
 import { accountCondition, type InngestClient } from "../../shared/inngest.js";
 import { nextOpening, type BusinessSchedule } from "../../shared/domain/business-hours.js";
+import type { DbHandle } from "../../shared/db/index.js";
 import { SendBudget } from "./send-budget.js";
 import { originForReason, waitsForBusinessHours } from "./origin.js";
 import { sendOnce, type SendOnceDeps, type SendOnceResult } from "./send-once.js";
@@ -19,18 +26,62 @@ export const PROACTIVE_SEND_FUNCTION_ID = "send-proactive-message";
 export interface ProactiveSendDeps extends SendOnceDeps {
   inngest: InngestClient;
   config: Pick<Config, "whatsapp" | "business">;
-  /** Per-account pacing; default `accountPerMinute` per minute from config. */
-  budget?: SendBudget;
+  db: SendOnceDeps["db"] & Pick<DbHandle, "db">;
 }
+
+/** A run waits for a send slot at most this many times (each wait is until the next free slot). */
+const MAX_SLOT_WAITS = 200;
 
 /** Event id of the "sent" announcement: one per outbound message. */
 export function sentEventId(accountId: string, dedupeKey: string): string {
   return `wa-out:${accountId}:${dedupeKey}`;
 }
 
+/** What a send request carries (the event's data). */
+interface SendRequest {
+  accountId: string;
+  conversationId: string;
+  to: string;
+  text: string;
+  dedupeKey: string;
+  reason: string;
+}
+
+/**
+ * One attempt of the send step: a slot from the budget now, then the send; or when the next slot
+ * frees up. The time is read here, inside the step, so replays announce the same time.
+ */
+async function sendWithSlot(
+  deps: ProactiveSendDeps,
+  budget: SendBudget,
+  request: SendRequest,
+  attempt: number,
+) {
+  const slot = await budget.take(request.accountId, request.to, request.dedupeKey, clock.nowMs());
+  if (!slot.ok) return { waitUntilMs: slot.retryAtMs } as const;
+  try {
+    const outcome: SendOnceResult = await sendOnce(deps, {
+      accountId: request.accountId,
+      conversationId: request.conversationId,
+      to: request.to,
+      text: request.text,
+      dedupeKey: request.dedupeKey,
+      origin: originForReason(request.reason),
+      reason: request.reason,
+    });
+    return { result: outcome, sentAt: clock.now().toISOString() } as const;
+  } catch (error) {
+    throw toStepError(error, attempt);
+  }
+}
+
 export function createProactiveSendFunction(deps: ProactiveSendDeps) {
   const { accountId, proactivePerMinute, accountPerMinute } = deps.config.whatsapp;
-  const budget = deps.budget ?? new SendBudget(accountPerMinute, 60_000);
+  const budget = new SendBudget(deps.db.db, {
+    perRecipient: proactivePerMinute,
+    perAccount: accountPerMinute,
+    periodMs: 60_000,
+  });
   const { timezone, hours, days } = deps.config.business;
   const schedule: BusinessSchedule = { timezone, hours, days };
   return deps.inngest.createFunction(
@@ -53,26 +104,14 @@ export function createProactiveSendFunction(deps: ProactiveSendDeps) {
         });
         if (opensAtMs !== null) await step.sleepUntil("wait-for-business-hours", new Date(opensAtMs));
       }
-      const waitMs = await step.run("reserve-account-slot", () => budget.reserve(clock.nowMs()));
-      if (waitMs > 0) await step.sleep("wait-for-account-slot", waitMs);
-
-      // The send time is read inside the step, so replays announce the same time.
-      const { result, sentAt } = await step.run("send", async () => {
-        try {
-          const outcome: SendOnceResult = await sendOnce(deps, {
-            accountId: request.accountId,
-            conversationId: request.conversationId,
-            to: request.to,
-            text: request.text,
-            dedupeKey: request.dedupeKey,
-            origin: originForReason(request.reason),
-            reason: request.reason,
-          });
-          return { result: outcome, sentAt: clock.now().toISOString() };
-        } catch (error) {
-          throw toStepError(error, attempt);
-        }
-      });
+      const send = () => sendWithSlot(deps, budget, request, attempt);
+      let sent = await step.run("send", send);
+      for (let wait = 1; "waitUntilMs" in sent; wait += 1) {
+        if (wait > MAX_SLOT_WAITS) throw new NonRetriableError("no send slot after every wait");
+        await step.sleepUntil(`wait-for-send-slot-${wait}`, new Date(sent.waitUntilMs));
+        sent = await step.run(`send-${wait}`, send);
+      }
+      const { result, sentAt } = sent;
 
       if (result.status === "sent") {
         await step.sendEvent(

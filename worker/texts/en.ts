@@ -16,6 +16,7 @@ export const en: MessageTable = {
   askMissingFields: (fields) => `To prepare your order I still need ${fields}. Could you send it?`,
   reaskInvalidFields: (fields, phoneHint) =>
     `I couldn't save ${fields}${phoneHint}. Could you write it again?`,
+  alsoMissingFields: (fields) => `I also still need ${fields}.`,
   phoneHint: " (the phone with its area code, e.g. +1 555 123 4567)",
 
   promos: {
@@ -32,13 +33,16 @@ export const en: MessageTable = {
   timeoutOrderPlaced: {
     headingDefault: "As we could not confirm your choice, I registered your order with the basic option:",
     headingSelection: "As we could not confirm, I registered your order with the option you chose:",
-    closing: "Our team will review it and confirm here. If you prefer another option, just reply.",
+    closing:
+      "Our team will review it and confirm here. If you prefer another option, reply with its number or the product and a person on our team will change your order before approving it.",
   },
 
   chooseAnOption: "Which option would you like? Write its number from the list.",
   unknownOption: "That option is not on our list.",
   orderAlreadyPending:
     "Your order is already registered and under review; we'll let you know as soon as it's approved.",
+  orderChangeHandoff:
+    "Sure. I'm passing your change to a person on our team, who will adjust your order before approving it.",
   handoffNotice: "I'm passing you to a person on our team; they'll reply shortly.",
   goodbyeNotice: "Thanks for writing to us. We'll be here whenever you want to order.",
   pricesAreTheListed: "Our prices are the ones on our official list:",

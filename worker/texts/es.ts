@@ -16,6 +16,7 @@ export const es: MessageTable = {
   askMissingFields: (fields) => `Para preparar tu pedido me falta ${fields}. ¿Me lo compartes?`,
   reaskInvalidFields: (fields, phoneHint) =>
     `No pude registrar ${fields}${phoneHint}. ¿Me lo escribes de nuevo?`,
+  alsoMissingFields: (fields) => `También me falta ${fields}.`,
   phoneHint: " (el teléfono con lada, por ejemplo 55 1234 5678)",
 
   promos: {
@@ -29,12 +30,15 @@ export const es: MessageTable = {
   timeoutOrderPlaced: {
     headingDefault: "Como no alcanzamos a confirmar tu elección, registré tu pedido con la opción básica:",
     headingSelection: "Como no alcanzamos a confirmar, registré tu pedido con la opción que elegiste:",
-    closing: "Nuestro equipo lo revisa y te confirmamos por aquí. Si prefieres otra opción, respóndeme.",
+    closing:
+      "Nuestro equipo lo revisa y te confirmamos por aquí. Si prefieres otra opción, respóndeme con el número o el producto y una persona de nuestro equipo cambia tu pedido antes de aprobarlo.",
   },
 
   chooseAnOption: "¿Qué opción te gustaría? Escribe el número de la lista.",
   unknownOption: "Esa opción no está en nuestra lista.",
   orderAlreadyPending: "Tu pedido ya está registrado y en revisión; te avisamos en cuanto se apruebe.",
+  orderChangeHandoff:
+    "Claro. Le paso tu cambio a una persona de nuestro equipo para que ajuste tu pedido antes de aprobarlo; en breve te escribe.",
   handoffNotice: "Te comunico con una persona de nuestro equipo; en breve te responde.",
   goodbyeNotice: "Gracias por escribirnos. Aquí estaremos cuando quieras hacer tu pedido.",
   pricesAreTheListed: "Los precios son los de nuestra lista oficial:",

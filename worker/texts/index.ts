@@ -66,6 +66,11 @@ export function reaskInvalidFields(fields: readonly CollectedField[], language: 
   return t.reaskInvalidFields(fieldList(fields, t), fields.includes("phone") ? t.phoneHint : "");
 }
 
+export function alsoMissingFields(fields: readonly CollectedField[], language: Language): string {
+  const t = textsIn(language);
+  return t.alsoMissingFields(fieldList(fields, t));
+}
+
 /** The data-collection timer's nudge: names exactly what is still missing. */
 export function dataCollectionNudge(missing: readonly CollectedField[], language: Language): string {
   const t = textsIn(language);

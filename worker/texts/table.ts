@@ -12,6 +12,8 @@ export interface MessageTable {
 
   askMissingFields(fields: string): string;
   reaskInvalidFields(fields: string, phoneHint: string): string;
+  /** After a re-ask: the other fields still missing. */
+  alsoMissingFields(fields: string): string;
   /** Added to a re-ask when the phone number was refused. */
   phoneHint: string;
 
@@ -25,6 +27,8 @@ export interface MessageTable {
   chooseAnOption: string;
   unknownOption: string;
   orderAlreadyPending: string;
+  /** A customer asks to change an order waiting for approval: a person changes it. */
+  orderChangeHandoff: string;
   handoffNotice: string;
   goodbyeNotice: string;
   pricesAreTheListed: string;

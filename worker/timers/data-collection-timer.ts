@@ -1,6 +1,7 @@
 // Data-collection timer: when a conversation enters `collecting_data`, wait for the customer; after
 // `timers.dataCollectionTimeoutMs` of silence (default 6 minutes) ask once for the fields still
-// missing, at most `timers.dataCollectionMaxNudges` times in the episode.
+// missing. A customer gets at most `timers.dataCollectionMaxNudges` of these a day (the business's
+// local day, daily-nudges.ts), however many times the conversation enters collecting_data.
 //
 // - The conversation's episode (+1 on every mode change) ties the timer to one stay in
 //   collecting_data: any later mode change cancels it (cancelOn), and a stale run does nothing.
@@ -9,11 +10,13 @@
 // - The nudge is a `whatsapp/message.send-requested` (throttled, opt-out aware proactive sender) with
 //   a dedupe key per conversation + episode + nudge number: a retry never sends twice.
 import { clock } from "../../shared/clock.js";
+import { localDay } from "../../shared/domain/business-hours.js";
 import { missingFields } from "../../shared/domain/conversation.js";
 import { agentModeChanged, whatsappMessageSendRequested } from "../../shared/events.js";
 import { accountCondition } from "../../shared/inngest.js";
 import { nudgeDedupeKey, sendRequestedEventId } from "../keys.js";
 import { dataCollectionNudge } from "../texts/index.js";
+import { DailyNudges } from "./daily-nudges.js";
 import { beginWatch, waitForSilence, type Watch } from "./wait-for-silence.js";
 import {
   customerLanguage,
@@ -30,16 +33,23 @@ type NudgePrepared =
   { ok: false } | { ok: true; count: number; atMs: number; to: string; text: string; dedupeKey: string };
 
 /**
- * Counts nudge number `n` (a set, not an increment: a retried step counts it once) and writes it,
- * or { ok: false } once the episode's nudges are used up.
+ * Counts nudge number `n` of the episode (a set, not an increment: a retried step counts it once)
+ * and of the day, and writes it; or { ok: false } once the day's nudges are used up.
  */
 async function prepareNudge(
-  db: TimerDb,
+  deps: { db: TimerDb; daily: DailyNudges; timezone: string },
   conversationId: string,
   episode: number,
   n: number,
   maxNudges: number,
 ): Promise<NudgePrepared> {
+  const { db, daily, timezone } = deps;
+  const key = nudgeDedupeKey(conversationId, "data_collection", episode, n);
+  const now = clock.now();
+  const today = localDay(now, timezone);
+  if (!(await daily.count(conversationId, "data_collection", today, key, maxNudges, now.getTime()))) {
+    return { ok: false };
+  }
   const counted = await db.conversations.recordNudge(conversationId, "data_collection", maxNudges, n);
   const conversation = await db.conversations.getById(conversationId);
   if (!counted.ok || !conversation) return { ok: false };
@@ -47,10 +57,10 @@ async function prepareNudge(
   return {
     ok: true,
     count: counted.count,
-    atMs: clock.nowMs(),
+    atMs: now.getTime(),
     to: conversation.phone,
     text: dataCollectionNudge(missingFields(conversation.collected), language),
-    dedupeKey: nudgeDedupeKey(conversationId, "data_collection", episode, counted.count),
+    dedupeKey: key,
   };
 }
 
@@ -60,6 +70,8 @@ export function createDataCollectionTimer(deps: TimerDeps) {
   const timeoutMs = config.timers.dataCollectionTimeoutMs;
   const maxNudges = config.timers.dataCollectionMaxNudges;
   const schedule = scheduleOf(config);
+  const timezone = config.business.timezone;
+  const daily = new DailyNudges(db.db);
 
   return deps.inngest.createFunction(
     {
@@ -95,7 +107,7 @@ export function createDataCollectionTimer(deps: TimerDeps) {
         const { round } = silence;
 
         const nudge = await step.run(`nudge-${round}`, () =>
-          prepareNudge(db, conversationId, rules.episode, nudges + 1, maxNudges),
+          prepareNudge({ db, daily, timezone }, conversationId, rules.episode, nudges + 1, maxNudges),
         );
         if (!nudge.ok) return { outcome: "max-nudges", nudges };
         await step.sendEvent(

@@ -1,5 +1,6 @@
 // The order the promos timer places when the window runs out: the customer's unconfirmed selection,
-// or the default pack. Exactly once: it is made only by the run that moves the conversation out of
+// or the default pack for a customer who never answered the promos (nothing for one who answered
+// without a selection: they turned it down or are still deciding). Exactly once: it is made only by the run that moves the conversation out of
 // its promos episode (conditional setMode promos → awaiting_approval), and a conversation has at
 // most one open order (unique index), so a retried step or a racing agent run cannot make a second.
 import type { Product } from "../../shared/domain/catalog.js";
@@ -39,7 +40,7 @@ export interface PlacedTimeoutOrder {
 }
 
 export type TimeoutOrder =
-  | { ok: false; reason: "gone" | "mode-changed" | "no-default-pack" | "refused" }
+  | { ok: false; reason: "gone" | "mode-changed" | "no-default-pack" | "refused" | "declined" }
   /** The agent registered the customer's own order first; the move to awaiting_approval was ours. */
   | { ok: false; reason: "already-ordered"; moved: TimeoutMove }
   | PlacedTimeoutOrder;
@@ -56,10 +57,16 @@ export async function placeTimeoutOrder(
   let conversation = await db.conversations.getById(conversationId);
   if (!conversation) return { ok: false, reason: "gone" };
   const draft = conversation.orderDraft?.lines;
+  const ours = conversation.mode === "awaiting_approval" && conversation.episode === episode + 1;
+  // The default pack is only for a customer who never answered the promos: one who wrote back and
+  // holds no selection (they turned it down, or asked about something else) gets nothing ordered.
+  const answered =
+    conversation.lastInboundAt !== undefined &&
+    conversation.lastInboundAt.getTime() > conversation.modeChangedAt.getTime();
+  if (!ours && !(draft && draft.length > 0) && answered) return { ok: false, reason: "declined" };
   const lines = draft && draft.length > 0 ? draft : defaultSelection(await db.catalog.listActive());
   if (!lines) return { ok: false, reason: "no-default-pack" };
 
-  const ours = conversation.mode === "awaiting_approval" && conversation.episode === episode + 1;
   if (!ours) {
     if (conversation.mode !== "promos" || conversation.episode !== episode) {
       return { ok: false, reason: "mode-changed" };

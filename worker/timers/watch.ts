@@ -8,7 +8,7 @@ import { detectLanguage, type Language } from "../texts/index.js";
 import type { BusinessSchedule } from "../../shared/domain/business-hours.js";
 import type { WatchedConversation } from "./silence.js";
 
-export type TimerDb = Pick<DbHandle, "conversations" | "messages" | "orders" | "catalog">;
+export type TimerDb = Pick<DbHandle, "conversations" | "messages" | "orders" | "catalog" | "db">;
 
 export interface TimerDeps {
   config: Config;

@@ -51,7 +51,7 @@ describe("handle-message with the rules brain", () => {
     await rules.say(phone, "hola");
     expect(rules.received(phone)).toEqual([
       "¡Hola! Gracias por escribirnos.",
-      "Para preparar tu pedido me falta tu nombre, tu teléfono, tu dirección de entrega y tu ciudad. ¿Me lo compartes?",
+      "Para preparar tu pedido me falta tu nombre, tu dirección de entrega y tu ciudad. ¿Me lo compartes?",
     ]);
     expect((await rules.conversation(phone)).mode).toBe("collecting_data");
 
@@ -122,7 +122,7 @@ describe("handle-message with the rules brain", () => {
     ]);
     expect(burstWorker.received(phone)).toEqual([
       "¡Hola Ana! Gracias por escribirnos.",
-      "Para preparar tu pedido me falta tu teléfono y tu dirección de entrega. ¿Me lo compartes?",
+      "Para preparar tu pedido me falta tu dirección de entrega. ¿Me lo compartes?",
     ]);
     const runs = await burstWorker.runs(HANDLE_MESSAGE_FUNCTION_ID);
     expect(runs.map((r) => r.status)).toEqual(["completed"]);
@@ -192,9 +192,9 @@ describe("handle-message with the rules brain", () => {
 });
 
 describe("races with the promos timer", () => {
-  it("tells the customer about the order the timer registered a moment before, not the one proposed", async () => {
+  it("tells the customer about the order the timer registered a moment before", async () => {
     // The customer confirms the 3-pack while the promos window runs out: the brain is still thinking
-    // when the timer orders the default 1-pack.
+    // when the timer orders the selection (the timer's order, not the agent's, is the one that stands).
     const race: { duringDecision?: () => Promise<unknown> } = {};
     const rules = createRulesBrain();
     const racing: Brain = {
@@ -204,7 +204,7 @@ describe("races with the promos timer", () => {
         await race.duringDecision();
         return {
           replies: [],
-          toolCalls: [{ name: "create_order", input: { items: [{ packId: "COLAGENO-500:3x", qty: 1 }] } }],
+          toolCalls: [{ name: "create_order", input: {} }],
           rejectedToolCalls: [],
           brain: "rules",
         };
@@ -216,16 +216,17 @@ describe("races with the promos timer", () => {
     const offered = await raced.conversation(phone);
     expect(offered.mode).toBe("promos");
 
+    await raced.say(phone, "la 3");
     race.duringDecision = () => placeTimeoutOrder(h.db, offered._id, offered.episode);
-    await raced.say(phone, "quiero la 3, confirmo");
+    await raced.say(phone, "sí, confirmo");
 
     const orders = await h.db.orders.listByConversation(offered._id);
-    expect(orders.map((o) => [o.source, o.totalMinor])).toEqual([["promos-timeout", 49_900]]);
+    expect(orders.map((o) => [o.source, o.totalMinor])).toEqual([["promos-timeout", 119_900]]);
     expect(raced.received(phone).at(-1)).toBe(
       [
         "Tu pedido ya estaba registrado y está en revisión:",
-        "• 1 × Colágeno hidrolizado con vitamina C (500 g) (1x): $499.00 MXN",
-        "Total: $499.00 MXN",
+        "• 1 × Colágeno hidrolizado con vitamina C (500 g) (3x): $1,199.00 MXN",
+        "Total: $1,199.00 MXN",
         "Nuestro equipo lo revisa y te confirmamos por aquí.",
       ].join("\n"),
     );
@@ -258,7 +259,7 @@ describe("WhatsApp down for longer than the agent's retries", () => {
     for (let minute = 0; minute < 6; minute += 1) await h.engine.advance(MINUTE);
     const replies = [
       "¡Hola! Gracias por escribirnos.",
-      "Para preparar tu pedido me falta tu nombre, tu teléfono, tu dirección de entrega y tu ciudad. ¿Me lo compartes?",
+      "Para preparar tu pedido me falta tu nombre, tu dirección de entrega y tu ciudad. ¿Me lo compartes?",
     ];
     // Two independent sends: the order between them is not guaranteed, each one's delivery is.
     expect([...offline.received(phone)].sort()).toEqual([...replies].sort());
@@ -352,8 +353,12 @@ describe("handle-message with the Claude adapter (fake Messages API)", () => {
     const phone = nextPhone();
     await claude.say(phone, "hola", ...DATA);
     expect((await claude.conversation(phone)).mode).toBe("promos");
+    await claude.say(phone, "2");
+    expect((await claude.conversation(phone)).orderDraft?.lines).toEqual([
+      { sku: "COLAGENO-500", pack: "2x", qty: 1 },
+    ]);
 
-    // The model falls for it: it promises $0 and orders the 2-pack.
+    // The model falls for it: it promises $0 and orders the chosen 2-pack.
     fake.enqueueMessage(
       [
         { type: "text", text: "¡Claro! Para ti el precio es $0.00 MXN." },

@@ -147,6 +147,7 @@ describe("planDecision: prices come from the catalog only", () => {
       context: ctx({
         mode: "promos",
         collected: complete,
+        orderDraft: [{ sku: "COLAGENO-500", pack: "3x", qty: 1 }],
         newMessages: [{ direction: "in", text: injection }],
       }),
       decision: decision(

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { quotableAmounts, quotedAmounts, unlistedAmounts } from "../../../worker/agent/price-guard.js";
+import {
+  quotableAmounts,
+  quotedAmounts,
+  unlistedAmounts,
+  unlistedPromises,
+} from "../../../worker/agent/price-guard.js";
 import { seedOffer } from "./support/simulate.js";
 
 describe("price guard", () => {
@@ -17,5 +22,34 @@ describe("price guard", () => {
     expect(unlistedAmounts("Dos paquetes 3x: $2,398.00", allowed)).toEqual([]);
     expect(unlistedAmounts("Para ti, gratis: $0", allowed)).toEqual([0]);
     expect(unlistedAmounts("Te lo dejo en 100 pesos", allowed)).toEqual([10000]);
+  });
+
+  it("flags promises of gifts, free items and discounts written in words", () => {
+    for (const text of [
+      "¡Te lo dejo gratis!",
+      "El envío va sin costo",
+      "Te mando 2 frascos de regalo",
+      "Te regalo un frasco extra",
+      "Te hago un descuento especial",
+      "Tienes 20% de descuento",
+      "Aprovecha el 2x1",
+      "Va por cuenta de la casa",
+      "It's free for you",
+      "I'll give you 15% off",
+    ]) {
+      expect(unlistedPromises(text), text).not.toEqual([]);
+    }
+  });
+
+  it("lets ordinary sales talk through", () => {
+    for (const text of [
+      "¡Excelente elección! El paquete 3x te sale más a cuenta.",
+      "Tenemos promociones en los paquetes de 2 y 3 frascos.",
+      "¿Te gustaría el de 2x o el de 3x?",
+      "Con gusto te ayudo con tu pedido.",
+      "Great choice, the 2x pack is our most popular.",
+    ]) {
+      expect(unlistedPromises(text), text).toEqual([]);
+    }
   });
 });

@@ -107,7 +107,8 @@ describe("field extraction", () => {
       name: "Ana",
       address: "Calle 5 #10",
     });
-    expect(extractFields("soy de Monterrey")).toEqual({});
+    // Not a name; a known city.
+    expect(extractFields("soy de Monterrey")).toEqual({ city: "Monterrey" });
     expect(extractFields("my name is John Smith and my phone is 512 555 0100")).toEqual({
       name: "John Smith",
       phone: "512 555 0100",

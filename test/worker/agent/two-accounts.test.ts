@@ -12,8 +12,7 @@ import {
 } from "./support/agent-harness.js";
 
 const MINUTE = 60_000;
-const ASK =
-  "Para preparar tu pedido me falta tu teléfono, tu dirección de entrega y tu ciudad. ¿Me lo compartes?";
+const ASK = "Para preparar tu pedido me falta tu dirección de entrega y tu ciudad. ¿Me lo compartes?";
 
 let h: AgentHarness;
 let a: AgentWorker;

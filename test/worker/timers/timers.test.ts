@@ -23,7 +23,7 @@ const DATA = [
   "ciudad: CDMX",
 ];
 const FIRST_NUDGE =
-  "¿Sigues ahí? Para preparar tu pedido solo me falta tu nombre, tu teléfono, tu dirección de entrega y tu ciudad. Escríbemelo cuando puedas.";
+  "¿Sigues ahí? Para preparar tu pedido solo me falta tu nombre, tu dirección de entrega y tu ciudad. Escríbemelo cuando puedas.";
 
 let h: AgentHarness;
 let worker: AgentWorker;
@@ -69,6 +69,22 @@ describe("data-collection timer", () => {
       `nudge:data_collection:${conversation._id}:${conversation.episode}:2`,
     ]);
     expect(conversation.nudges).toEqual({ data_collection: 2 });
+  });
+
+  it("never nudges a customer more than DATA_COLLECTION_MAX_NUDGES times a day, even after opting out and in", async () => {
+    const phone = nextPhone();
+    await worker.say(phone, "hola");
+    for (let i = 0; i < 2; i += 1) await advance(6 * MINUTE + 1_000);
+    expect(nudgesTo(worker, phone)).toHaveLength(2);
+
+    await worker.say(phone, "STOP");
+    await worker.say(phone, "START");
+    const back = await worker.conversation(phone);
+    expect(back.mode).toBe("collecting_data");
+    expect(back.nudges).toEqual({});
+    // A new stay in collecting_data, the same day: its timer runs, and sends nothing more.
+    for (let i = 0; i < 3; i += 1) await advance(6 * MINUTE + 1_000);
+    expect(nudgesTo(worker, phone)).toHaveLength(2);
   });
 
   it("a reply at 5m59s cancels the nudge; the silence starts over from the reply", async () => {
@@ -132,7 +148,7 @@ describe("promos timer", () => {
         "Como no alcanzamos a confirmar tu elección, registré tu pedido con la opción básica:",
         "• 1 × Colágeno hidrolizado con vitamina C (500 g) (1x): $499.00 MXN",
         "Total: $499.00 MXN",
-        "Nuestro equipo lo revisa y te confirmamos por aquí. Si prefieres otra opción, respóndeme.",
+        "Nuestro equipo lo revisa y te confirmamos por aquí. Si prefieres otra opción, respóndeme con el número o el producto y una persona de nuestro equipo cambia tu pedido antes de aprobarlo.",
       ].join("\n"),
     );
     expect(eventsFor(h, "order/created", conversation._id).map((e) => e.data)).toEqual([

@@ -16,7 +16,13 @@ export interface ChatMessage {
 
 export interface BrainContext {
   mode: ConversationMode;
+  /**
+   * The customer's data as stored, plus the phone they write from while they gave no other:
+   * deliveries use the WhatsApp number unless the customer names another.
+   */
   collected: Partial<CollectedFields>;
+  /** Set when `collected.phone` is the WhatsApp number and not stored yet (the plan stores it). */
+  defaultedPhone?: string;
   orderDraft?: OrderSelectionLine[] | null;
   catalog: CatalogOffer;
   /** Recent, already processed messages in and out, oldest first (window from config). */

@@ -75,6 +75,10 @@ export async function loadTurnState(deps: TurnStateDeps, conversationId: string)
     catalog: await db.catalog.listActive(),
     historyWindow: config.agent.historyWindow,
   });
+  if (!context.collected.phone) {
+    context.collected = { ...context.collected, phone: conversation.phone };
+    context.defaultedPhone = conversation.phone;
+  }
   const today = localDay(clock.now(), config.business.timezone);
   return {
     status: "ready",

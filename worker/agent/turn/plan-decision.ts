@@ -21,6 +21,7 @@ import { toE164 } from "../../../shared/domain/phone.js";
 import type { OrderSelectionLine, PricedOrder, PricingProblem } from "../../../shared/domain/pricing.js";
 import { priceOrder } from "../../../shared/domain/pricing.js";
 import {
+  alsoMissingFields,
   askMissingFields,
   detectLanguage,
   draftSummary,
@@ -33,18 +34,21 @@ import {
 import { selectionFromItems } from "../brain/catalog-offer.js";
 import type { ToolCall, ToolCallOf, ToolName } from "../brain/tools.js";
 import type { BrainContext, BrainDecision } from "../brain/types.js";
-import { quotableAmounts, unlistedAmounts } from "../price-guard.js";
+import { rejectsSelection } from "../brain/extract.js";
+import { quotableAmounts, unlistedAmounts, unlistedPromises } from "../price-guard.js";
 import { targetMode, transitionsTo, type ModeTransition } from "./modes.js";
 
 export type PlanProblem =
   | { code: "tool_call_rejected"; tool: string; error: string }
   | { code: "field_rejected"; field: string; error: string }
   | { code: "reply_with_unlisted_price"; amountsMinor: number[] }
+  /** The brain's words promised a gift, a discount or a free item ("te lo dejo gratis"). */
+  | { code: "reply_with_unlisted_promise"; phrases: string[] }
   | { code: "unknown_pack"; tool: "select_packs" | "create_order"; packIds: string[] }
   | { code: "pricing"; tool: "select_packs" | "create_order"; problem: PricingProblem }
   | {
       code: "order_blocked";
-      reason: "customer_incomplete" | "no_items" | "order_pending";
+      reason: "customer_incomplete" | "no_items" | "order_pending" | "not_the_confirmed_selection";
       missing?: CollectedField[];
     };
 
@@ -63,6 +67,7 @@ export type ReplyKind =
   | "promos-list"
   | "prices-are-listed"
   | "handoff-notice"
+  | "order-change-handoff"
   | "goodbye"
   | "brain-fallback";
 
@@ -149,10 +154,13 @@ class Notes {
     this.say("ask-missing", askMissingFields(missingFields(this.collected), this.language));
   }
 
+  /** Asks again for refused values, then (in the same breath) for anything else still missing. */
   reaskInvalid(fields: CollectedField[]): void {
     if (fields.length === 0) return;
     this.askedMissing = true;
     this.say("reask-invalid", reaskInvalidFields(fields, this.language));
+    const others = missingFields(this.collected).filter((f) => !fields.includes(f));
+    if (others.length > 0) this.say("ask-missing", alsoMissingFields(others, this.language));
   }
 
   cannotFind(problem: PlanProblem): void {
@@ -175,6 +183,8 @@ interface ToolRequests {
   human?: ToolCallOf<"request_human">;
   close?: ToolCallOf<"close_conversation">;
   showPromos: boolean;
+  /** Another choice while the order waits for approval: a person changes the order. */
+  orderChange?: boolean;
 }
 
 function callsOf<N extends ToolName>(calls: readonly ToolCall[], name: N): ToolCallOf<N>[] {
@@ -248,7 +258,11 @@ function planSelection(
   return priced.selection;
 }
 
-/** The customer confirmed: the order from the items named, or from the current selection. */
+/**
+ * The customer confirmed: the order of the selection they saw priced and answered (the draft of the
+ * previous turn), exactly. Other packs, named by the model or chosen in this same turn, are a new
+ * choice the customer confirms first.
+ */
 function planConfirmation(
   create: ToolCallOf<"create_order">,
   context: BrainContext,
@@ -275,6 +289,25 @@ function planConfirmation(
     notes.cannotFind(priced.problem);
     return {};
   }
+  const confirmed = context.orderDraft ?? [];
+  if (!sameLines(lines, confirmed)) {
+    notes.problems.push({ code: "order_blocked", reason: "not_the_confirmed_selection" });
+    // A selection made in this turn was just summarized for confirmation; otherwise the customer
+    // sees again the selection that stands.
+    if (sameLines(lines, currentLines) && !sameLines(currentLines, confirmed)) return {};
+    if (confirmed.length === 0) {
+      notes.say("draft-summary", draftSummary(priced.selection.priced, language));
+      notes.askMissing();
+      return { draft: priced.selection };
+    }
+    const shown = confirmed.length > 0 ? priceItems("create_order", confirmed, [], offer.products) : null;
+    if (shown?.ok) notes.say("draft-summary", draftSummary(shown.selection.priced, language));
+    else {
+      notes.say("choose-an-option", textsIn(language).chooseAnOption);
+      notes.showList = true;
+    }
+    return {};
+  }
   if (!data.complete) {
     notes.problems.push({
       code: "order_blocked",
@@ -287,6 +320,16 @@ function planConfirmation(
   }
   notes.say("order-placed", orderPlaced(priced.selection.priced, language));
   return { draft: null, createOrder: priced.selection };
+}
+
+/** The same packs and quantities, in any order. */
+function sameLines(a: readonly OrderSelectionLine[], b: readonly OrderSelectionLine[]): boolean {
+  const key = (lines: readonly OrderSelectionLine[]) =>
+    lines
+      .map((l) => `${l.sku}:${l.pack}x${l.qty}`)
+      .sort()
+      .join("|");
+  return a.length > 0 && key(a) === key(b);
 }
 
 /** Selection and confirmation (never while the customer asks for a person). */
@@ -349,12 +392,26 @@ function brainWords(
   let droppedForPrice = false;
   for (const text of decision.replies) {
     const bad = unlistedAmounts(text, allowed);
+    const promises = unlistedPromises(text);
     if (bad.length > 0) {
       droppedForPrice = true;
       notes.problems.push({ code: "reply_with_unlisted_price", amountsMinor: bad });
+    } else if (promises.length > 0) {
+      droppedForPrice = true;
+      notes.problems.push({ code: "reply_with_unlisted_promise", phrases: promises });
     } else if (text.trim() !== "") replies.push({ text: text.trim(), kind: "brain" });
   }
   return { replies, droppedForPrice };
+}
+
+/**
+ * The customer said no to the selection ("no, del magnesio") and chose nothing else: the selection
+ * is gone, so nothing (a timer included) can order it.
+ */
+function turnsDownSelection(context: BrainContext, calls: ToolRequests): boolean {
+  if (!context.orderDraft?.length || calls.select || calls.create) return false;
+  const last = inboundTexts(context.newMessages).at(-1);
+  return last !== undefined && rejectsSelection(last);
 }
 
 export function planDecision({ context, decision, defaultCountryCode }: PlanInput): AgentPlan {
@@ -362,9 +419,24 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
   const plan = emptyPlan(language, isBotSilent(context.mode));
   if (plan.silent) return plan;
   const calls = readToolCalls(decision.toolCalls);
+  const changeOfOrder = context.mode === "awaiting_approval" && Boolean(calls.select) && !calls.human;
+  if (changeOfOrder) {
+    // The order waits for approval: another choice goes to a person, who changes the order.
+    calls.select = undefined;
+    calls.create = undefined;
+    calls.human = {
+      name: "request_human",
+      input: { reason: "The customer wants to change the order waiting for approval" },
+    };
+    calls.orderChange = true;
+  }
 
   // Customer data: normalize, validate each field, keep the good ones, re-ask the bad ones.
   const { accepted, rejected } = validateCollectedPatch(normalizePatch(calls.save, defaultCountryCode));
+  // The WhatsApp number is the delivery phone until the customer gives another one.
+  if (context.defaultedPhone && !accepted.phone && !rejected.some((r) => r.field === "phone")) {
+    accepted.phone = context.defaultedPhone;
+  }
   plan.saveFields = accepted;
   plan.rejectedFields = rejected;
   const collected: Partial<CollectedFields> = { ...context.collected, ...accepted };
@@ -378,6 +450,7 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
 
   const { draft, createOrder } = planOrder(calls, context, data, notes, language);
   if (draft !== undefined) plan.orderDraft = draft;
+  else if (turnsDownSelection(context, calls)) plan.orderDraft = null;
   if (createOrder) plan.createOrder = createOrder;
 
   const target = targetMode(context.mode, {
@@ -389,9 +462,10 @@ export function planDecision({ context, decision, defaultCountryCode }: PlanInpu
   plan.transitions = transitionsTo(context.mode, target);
   if (calls.human) {
     plan.handoff = {
-      reason: inboundTexts(context.newMessages).some((t) => ASKED_FOR_HUMAN.test(t))
-        ? "customer-asked"
-        : "model-requested",
+      reason:
+        calls.orderChange || inboundTexts(context.newMessages).some((t) => ASKED_FOR_HUMAN.test(t))
+          ? "customer-asked"
+          : "model-requested",
       summary: calls.human.input.reason.slice(0, 300),
     };
   }
@@ -426,6 +500,13 @@ function orderedReplies(
   if (words.droppedForPrice && !listSent) {
     notes.say("prices-are-listed", t.pricesAreTheListed);
     notes.say("promos-list", promosList(context.catalog, plan.language));
+  }
+  // A create_order that did not become an order: the brain's words may announce one; never send them.
+  if (calls.create && !plan.createOrder) words = { ...words, replies: [] };
+  if (calls.orderChange) {
+    // Whatever the brain wrote about the change, the customer is told who makes it.
+    words = { ...words, replies: [] };
+    notes.say("order-change-handoff", t.orderChangeHandoff);
   }
   const brainSaidNothing = words.replies.length === 0;
   if (calls.human && brainSaidNothing) notes.say("handoff-notice", t.handoffNotice);

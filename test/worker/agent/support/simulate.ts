@@ -20,10 +20,19 @@ export interface SimConversation {
   orderDraft: OrderSelectionLine[] | null;
   orders: PricedSelection[];
   history: ChatMessage[];
+  /** The number the customer writes from (E.164), as the agent's load-state step passes it. */
+  whatsappPhone?: string;
 }
 
-export function newConversation(): SimConversation {
-  return { mode: "greeting", collected: {}, orderDraft: null, orders: [], history: [] };
+export function newConversation(whatsappPhone?: string): SimConversation {
+  return {
+    mode: "greeting",
+    collected: {},
+    orderDraft: null,
+    orders: [],
+    history: [],
+    ...(whatsappPhone ? { whatsappPhone } : {}),
+  };
 }
 
 export const seedOffer = (): CatalogOffer => buildCatalogOffer(defaultCatalogSeed());
@@ -43,9 +52,12 @@ export async function turn(
   catalog: CatalogOffer = seedOffer(),
 ): Promise<TurnResult> {
   const newMessages = texts.map((text) => ({ direction: "in" as const, text }));
+  const phone = conversation.whatsappPhone;
+  const defaulted = phone !== undefined && !conversation.collected.phone;
   const context: BrainContext = {
     mode: conversation.mode,
-    collected: { ...conversation.collected },
+    collected: { ...conversation.collected, ...(defaulted ? { phone } : {}) },
+    ...(defaulted ? { defaultedPhone: phone } : {}),
     orderDraft: conversation.orderDraft,
     catalog,
     history: [...conversation.history],
