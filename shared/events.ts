@@ -326,15 +326,20 @@ export const automationDefinitionToggled = eventType("automation/definition.togg
   }),
 });
 
+/** Which automation run asks the Slack side for something (the notify and task actions). */
+const automationRequestScope = {
+  accountId: accountIdSchema,
+  automationId: id,
+  automationName: z.string().min(1).max(100),
+  executionId: id,
+  conversationId: id.optional(),
+  contactId: id.optional(),
+};
+
 /** The "notify Slack" action: the Slack side posts `text` (variables already filled in). */
 export const automationSlackNotifyRequested = eventType("automation/slack.notify-requested", {
   schema: z.object({
-    accountId: accountIdSchema,
-    automationId: id,
-    automationName: z.string().min(1).max(100),
-    executionId: id,
-    conversationId: id.optional(),
-    contactId: id.optional(),
+    ...automationRequestScope,
     /** Channel id or name; unset = the sales channel. */
     channel: z.string().min(1).max(80).optional(),
     text: z.string().min(1).max(4_000),
@@ -345,12 +350,7 @@ export const automationSlackNotifyRequested = eventType("automation/slack.notify
 /** The "create task" action: the Slack side gives the task to `assignee` (a Slack user id). */
 export const automationTaskCreateRequested = eventType("automation/task.create-requested", {
   schema: z.object({
-    accountId: accountIdSchema,
-    automationId: id,
-    automationName: z.string().min(1).max(100),
-    executionId: id,
-    conversationId: id.optional(),
-    contactId: id.optional(),
+    ...automationRequestScope,
     assignee: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
     title: z.string().min(1).max(300),
     dueAt: isoTime.optional(),

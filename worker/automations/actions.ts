@@ -56,6 +56,18 @@ function need<T>(value: T | undefined, what: string): T {
 /** `automation:<execution>:<index>:<what>`: the id of an event an action emits. */
 const eventId = (run: ActionRun, what: string) => `automation:${run.executionId}:${run.index}:${what}`;
 
+/** What the Slack side needs to say which run asked (the notify and task events carry it). */
+function slackRequestScope(run: ActionRun) {
+  return {
+    accountId: run.accountId,
+    automationId: run.automationId,
+    automationName: run.automationName,
+    executionId: run.executionId,
+    ...(run.conversationId ? { conversationId: run.conversationId } : {}),
+    ...(run.contactId ? { contactId: run.contactId } : {}),
+  };
+}
+
 export async function performAction(
   deps: AutomationDeps,
   action: AutomationAction,
@@ -164,12 +176,7 @@ export async function performAction(
       await inngest.send(
         automationSlackNotifyRequested.create(
           {
-            accountId: run.accountId,
-            automationId: run.automationId,
-            automationName: run.automationName,
-            executionId: run.executionId,
-            ...(run.conversationId ? { conversationId: run.conversationId } : {}),
-            ...(run.contactId ? { contactId: run.contactId } : {}),
+            ...slackRequestScope(run),
             ...(action.channel ? { channel: action.channel } : {}),
             text: text(action.text, "the Slack message"),
             at,
@@ -187,12 +194,7 @@ export async function performAction(
       await inngest.send(
         automationTaskCreateRequested.create(
           {
-            accountId: run.accountId,
-            automationId: run.automationId,
-            automationName: run.automationName,
-            executionId: run.executionId,
-            ...(run.conversationId ? { conversationId: run.conversationId } : {}),
-            ...(run.contactId ? { contactId: run.contactId } : {}),
+            ...slackRequestScope(run),
             assignee: action.assignee,
             title: text(action.title, "the task title"),
             ...(dueMs ? { dueAt: new Date(clock.nowMs() + dueMs).toISOString() } : {}),
