@@ -31,7 +31,8 @@ export interface SandboxOptions {
   logger: ReturnType<typeof createLogger>;
   /** Where the embedded server keeps its files (ignored with MONGODB_URI). */
   dataDir?: string;
-  quietMongo?: boolean;
+  /** No startup lines from the embedded server and the engine (benchmarks). */
+  quiet?: boolean;
   /** Who decides the agent's answers (default: from the config). */
   brain?: Brain;
   /** Driver command monitoring: every command the app's client starts. */
@@ -60,7 +61,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     ? undefined
     : await startEmbeddedMongo({
         dataDir: path.join(dataDir, "mongo"),
-        ...(options.quietMongo ? { quiet: true } : {}),
+        ...(options.quiet ? { quiet: true } : {}),
       });
   const mongoUri = config.mongo.uri ?? mongo!.uri;
 
@@ -74,6 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const engine = await startLocalEngine({
     port: config.engine.port,
     host: config.engine.host,
+    ...(options.quiet ? { quiet: true } : {}),
     ...(engineClient
       ? { store: await MongoStore.fromDb(engineClient, engineClient.db(ENGINE_DB)) }
       : { mongoUri, mongoDbName: ENGINE_DB }),
