@@ -18,6 +18,7 @@ import type { Brain } from "../worker/agent/brain/types.js";
 import { createWorkerApp, type WorkerApp } from "../worker/app.js";
 import { MongoStore, startLocalEngine, type LocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./mongo/index.js";
+import { startEmbeddedMongoProcess } from "./mongo-process.js";
 import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
 import { createSandboxPageRouter } from "./page/router.js";
 
@@ -31,19 +32,24 @@ export interface SandboxOptions {
   logger: ReturnType<typeof createLogger>;
   /** Where the embedded server keeps its files (ignored with MONGODB_URI). */
   dataDir?: string;
+  /**
+   * Where the embedded server runs: "child" = its own process (the second core), "in-process" =
+   * this one. Default "in-process".
+   */
+  mongoIn?: "child" | "in-process";
   /** No startup lines from the embedded server and the engine (benchmarks). */
   quiet?: boolean;
   /** Who decides the agent's answers (default: from the config). */
   brain?: Brain;
   /** Driver command monitoring: every command the app's client starts. */
-  onAppCommand?: (commandName: string) => void;
+  onAppCommand?: (commandName: string, collection: string) => void;
   /** Driver command monitoring: every command the engine's store client starts. */
-  onEngineCommand?: (commandName: string) => void;
+  onEngineCommand?: (commandName: string, collection: string) => void;
 }
 
 export interface RunningSandbox {
   mongoUri: string;
-  mongo: EmbeddedMongo | undefined;
+  mongo: (EmbeddedMongo & { pid?: number }) | undefined;
   engine: LocalEngine;
   db: DbHandle;
   phones: SandboxPhones;
@@ -57,19 +63,21 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { config, logger } = options;
   const dataDir = path.resolve(options.dataDir ?? config.mongo.sandboxDataDir);
+  const mongoDir = path.join(dataDir, "mongo");
   const mongo = config.mongo.uri
     ? undefined
-    : await startEmbeddedMongo({
-        dataDir: path.join(dataDir, "mongo"),
-        ...(options.quiet ? { quiet: true } : {}),
-      });
+    : options.mongoIn === "child"
+      ? await startEmbeddedMongoProcess({ dataDir: mongoDir })
+      : await startEmbeddedMongo({ dataDir: mongoDir, ...(options.quiet ? { quiet: true } : {}) });
   const mongoUri = config.mongo.uri ?? mongo!.uri;
 
   let engineClient: MongoClient | undefined;
   if (options.onEngineCommand) {
     engineClient = new MongoClient(mongoUri, { monitorCommands: true });
     const listener = options.onEngineCommand;
-    engineClient.on("commandStarted", (event) => listener(event.commandName));
+    engineClient.on("commandStarted", (event) =>
+      listener(event.commandName, String(event.command[event.commandName] ?? "")),
+    );
     await engineClient.connect();
   }
   const engine = await startLocalEngine({

@@ -23,7 +23,7 @@ const optionsSchema = z.object({
 export type ConnectDbOptions = z.input<typeof optionsSchema> &
   RepositoryOptions & {
     /** Driver command monitoring (benchmarks count commands): called as each command starts. */
-    onCommand?: (commandName: string) => void;
+    onCommand?: (commandName: string, collection: string) => void;
   };
 
 export type DbHandle = Repositories & {
@@ -57,7 +57,11 @@ export async function connectDb(options: ConnectDbOptions): Promise<DbHandle> {
     ...(options.onCommand ? { monitorCommands: true } : {}),
   });
   const onCommand = options.onCommand;
-  if (onCommand) client.on("commandStarted", (event) => onCommand(event.commandName));
+  if (onCommand) {
+    client.on("commandStarted", (event) =>
+      onCommand(event.commandName, String(event.command[event.commandName] ?? "")),
+    );
+  }
   await client.connect();
   try {
     const db = client.db(dbName);

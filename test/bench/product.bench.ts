@@ -42,6 +42,8 @@ const LANES = numbers(option("lanes", quick ? "10,50" : "10,100,1000"));
 const TURNS = Number(option("turns", "5"));
 const BURSTS = Number(option("bursts", quick ? "10" : "20"));
 const GROWTH = numbers(option("growth", quick ? "200,2000" : "1000,20000"));
+/** Where the embedded MongoDB runs: in-process (npm start's default) or child (its own process). */
+const MONGO_IN = option("mongo", "in-process") as "in-process" | "child";
 const FLOOR_CUSTOMERS = Number(option("floor-customers", quick ? "50" : "100"));
 /** The lane the summary line speaks of (the issue's "100 customers"; the largest lane ≤ 100 in --quick). */
 const HEADLINE = LANES.includes(100) ? 100 : Math.max(...LANES.filter((n) => n <= 100));
@@ -69,6 +71,8 @@ interface LaneResult {
   brainPerBurst: number | undefined;
   peakRssMb: number;
   cpuMsPerMsg: number;
+  /** App commands per message by command and collection, most first. */
+  appBreakdown: [string, number][];
   problems: string[];
 }
 
@@ -82,19 +86,51 @@ class Counters {
   engineCmds = 0;
   executorReqs = 0;
   brainCalls = 0;
+  /** App commands by "command collection". */
+  readonly appByTarget = new Map<string, number>();
   reset(): void {
     this.appCmds = this.engineCmds = this.executorReqs = this.brainCalls = 0;
+    this.appByTarget.clear();
+  }
+  app(commandName: string, collection: string): void {
+    this.appCmds++;
+    const key = `${commandName} ${collection}`;
+    this.appByTarget.set(key, (this.appByTarget.get(key) ?? 0) + 1);
   }
 }
 
-/** Samples the process's RSS every 50 ms. */
-function rssSampler(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+/** CPU time (user + system, ms) of a child process so far, from /proc (Linux); 0 without one. */
+function childCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 1/100 s ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** RSS of a child process (bytes), from /proc; 0 without one. */
+function childRss(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the RSS of this process (plus the MongoDB child, if any) every 50 ms. */
+function rssSampler(childPid: number | undefined): { stop(): number } {
+  const rss = () => process.memoryUsage.rss() + childRss(childPid);
+  let peak = rss();
+  const timer = setInterval(() => (peak = Math.max(peak, rss())), 50);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss()) / 1024 / 1024;
+      return Math.max(peak, rss()) / 1024 / 1024;
     },
   };
 }
@@ -146,8 +182,9 @@ async function startStack(debounce: string): Promise<Stack> {
     config,
     logger: createLogger(config, { base: { side: "sandbox" } }),
     quiet: true,
+    mongoIn: MONGO_IN,
     brain: countingBrain(createBrain(config), counters),
-    onAppCommand: () => counters.appCmds++,
+    onAppCommand: (name, collection) => counters.app(name, collection),
     onEngineCommand: () => counters.engineCmds++,
   });
   countExecutorRequests(sandbox.servers.worker, counters);
@@ -217,12 +254,14 @@ async function measure(
   const { counters, sandbox } = stack;
   await sandbox.engine.settle(60_000);
   counters.reset();
-  const rss = rssSampler();
+  const rss = rssSampler(sandbox.mongo?.pid);
   const cpu = process.cpuUsage();
+  const childCpu0 = childCpuMs(sandbox.mongo?.pid);
   const t = performance.now();
   const driven = await drive();
   const elapsed = (performance.now() - t) / 1000;
   const cpuUsed = process.cpuUsage(cpu);
+  const childCpuUsed = childCpuMs(sandbox.mongo?.pid) - childCpu0;
   // Let trailing work (events, automations) finish so it is counted too.
   await sandbox.engine.settle(60_000);
   const peakRssMb = rss.stop();
@@ -240,7 +279,10 @@ async function measure(
     executorReqs: counters.executorReqs / n,
     brainPerBurst: driven.bursts ? counters.brainCalls / driven.bursts : undefined,
     peakRssMb,
-    cpuMsPerMsg: (cpuUsed.user + cpuUsed.system) / 1000 / n,
+    cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + childCpuUsed) / n,
+    appBreakdown: [...counters.appByTarget.entries()]
+      .map(([k, v]): [string, number] => [k, v / n])
+      .sort((a, b) => b[1] - a[1]),
     problems: driven.problems,
   };
 }
@@ -276,11 +318,13 @@ async function burstLane(stack: Stack, customers: number): Promise<LaneResult> {
     const list = Array.from({ length: customers }, () => nextPhone());
     await Promise.all(
       list.map(async (phone) => {
+        // On a fixed schedule (a slow gateway must not stretch the burst past a second); in order.
+        const t0 = performance.now();
         for (const [i, text] of BURST.entries()) {
-          if (i > 0) await sleep(BURST_GAP_MS);
+          await sleep(Math.max(0, t0 + i * BURST_GAP_MS - performance.now()));
           await phones.receive({ from: phone as never, text, name: "Ana" });
         }
-        const t = performance.now();
+        const t = t0 + (BURST.length - 1) * BURST_GAP_MS;
         await nextReplyTurn(phones, phone, new Set());
         latencies.push(performance.now() - t);
       }),
@@ -468,7 +512,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `lanes ${LANES.join(",")} customers × ${TURNS} turns (debounce off), ${BURSTS} bursts (debounce 1s), ` +
-      `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers`,
+      `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers, MongoDB ${MONGO_IN}`,
   );
   const results: LaneResult[] = [];
   const run = async (debounce: string, body: (stack: Stack) => Promise<void>) => {
@@ -516,6 +560,14 @@ async function main(): Promise<void> {
   console.log(
     `growth: CPU ms per message ${growth.map((g) => g.cpuMsPerMsg.toFixed(1)).join(" → ")}; ` +
       `floor: ${floor!.msgsPerSec.toFixed(1)} msg/s bare path at ${FLOOR_CUSTOMERS} customers`,
+  );
+  console.log(
+    `app commands per message at ${HEADLINE} customers: ` +
+      headline.appBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
+  );
+  console.log(
+    `app commands per message, floor: ` +
+      floor!.appBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
   );
   if (problems.length > 0) {
     console.error(
