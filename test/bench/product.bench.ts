@@ -12,7 +12,8 @@
 // run fails with exit code 1.
 //
 // Flags (or BENCH_* variables): --quick (lanes 10,50; growth 200,2000; 10 bursts), --lanes 10,100,1000,
-// --turns 5, --bursts 20, --growth 1000,20000, --floor-customers 100.
+// --turns 5, --bursts 20, --growth 1000,20000, --floor-customers 100, --mongo in-process|child
+// (--growth none, --bursts 0, --floor-customers 0 leave a lane out).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -37,7 +38,7 @@ function option(name: string, fallback: string): string {
   if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
   return process.env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`] ?? fallback;
 }
-const numbers = (s: string) => s.split(",").map((x) => Number(x.trim()));
+const numbers = (s: string) => (s === "none" ? [] : s.split(",").map((x) => Number(x.trim())));
 const LANES = numbers(option("lanes", quick ? "10,50" : "10,100,1000"));
 const TURNS = Number(option("turns", "5"));
 const BURSTS = Number(option("bursts", quick ? "10" : "20"));
@@ -511,7 +512,7 @@ async function main(): Promise<void> {
       `load average ${load1!.toFixed(2)} ${load5!.toFixed(2)} ${load15!.toFixed(2)}, ${new Date().toISOString()}`,
   );
   console.log(
-    `lanes ${LANES.join(",")} customers × ${TURNS} turns (debounce off), ${BURSTS} bursts (debounce 1s), ` +
+    `lanes ${LANES.join(",")} customers × ${TURNS} turns (debounce off), ${BURSTS} bursts (debounce 2s), ` +
       `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers, MongoDB ${MONGO_IN}`,
   );
   const results: LaneResult[] = [];
@@ -533,7 +534,7 @@ async function main(): Promise<void> {
       report(await conversationLane(stack, customers, `${customers} customers`)),
     );
   }
-  await run("1s", async (stack) => report(await burstLane(stack, BURSTS)));
+  if (BURSTS > 0) await run("2s", async (stack) => report(await burstLane(stack, BURSTS)));
   const growth: LaneResult[] = [];
   for (const stored of GROWTH) {
     await run("0s", async (stack) => {
@@ -544,22 +545,24 @@ async function main(): Promise<void> {
     });
   }
   let floor: LaneResult | undefined;
-  await run("0s", async (stack) => {
-    floor = await floorLane(stack, FLOOR_CUSTOMERS);
-    report(floor);
-  });
+  if (FLOOR_CUSTOMERS > 0) {
+    await run("0s", async (stack) => {
+      floor = await floorLane(stack, FLOOR_CUSTOMERS);
+      report(floor);
+    });
+  }
 
   console.log("");
   printTable(results);
   const problems = results.flatMap((r) => r.problems.map((p) => `${r.lane}: ${p}`));
   const headline = results.find((r) => r.lane === `${HEADLINE} customers`)!;
-  const burst = results.find((r) => r.brainPerBurst !== undefined)!;
+  const burst = results.find((r) => r.brainPerBurst !== undefined);
   const growthRatio = growth.length >= 2 ? growth.at(-1)!.cpuMsPerMsg / growth[0]!.cpuMsPerMsg : NaN;
-  const floorRatio = headline.msgsPerSec / floor!.msgsPerSec;
+  const floorRatio = floor ? headline.msgsPerSec / floor.msgsPerSec : NaN;
   console.log("");
   console.log(
     `growth: CPU ms per message ${growth.map((g) => g.cpuMsPerMsg.toFixed(1)).join(" → ")}; ` +
-      `floor: ${floor!.msgsPerSec.toFixed(1)} msg/s bare path at ${FLOOR_CUSTOMERS} customers`,
+      `floor: ${floor ? floor.msgsPerSec.toFixed(1) : "-"} msg/s bare path at ${FLOOR_CUSTOMERS} customers`,
   );
   console.log(
     `app commands per message at ${HEADLINE} customers: ` +
@@ -578,7 +581,7 @@ async function main(): Promise<void> {
   console.log(
     `bench: ${headline.msgsPerSec.toFixed(1)} msg/s at ${HEADLINE} customers, p99 ${headline.p99.toFixed(0)} ms, ` +
       `${headline.appCmds.toFixed(1)} mongo cmds/msg, ${headline.executorReqs.toFixed(1)} executor requests/msg, ` +
-      `${burst.brainPerBurst!.toFixed(2)} brain calls/burst, growth ${growthRatio.toFixed(2)}, ` +
+      `${(burst?.brainPerBurst ?? NaN).toFixed(2)} brain calls/burst, growth ${growthRatio.toFixed(2)}, ` +
       `floor ratio ${floorRatio.toFixed(2)}`,
   );
 }
