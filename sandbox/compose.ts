@@ -33,8 +33,9 @@ export interface SandboxOptions {
   /** Where the embedded server keeps its files (ignored with MONGODB_URI). */
   dataDir?: string;
   /**
-   * Where the embedded server runs: "child" = its own process (the second core), "in-process" =
-   * this one. Default "in-process".
+   * Where the embedded server runs: "child" = its own process, so its work uses the second core
+   * (npm start; measured with `npm run bench -- --mongo child|in-process`), "in-process" = this one.
+   * Default "in-process".
    */
   mongoIn?: "child" | "in-process";
   /** No startup lines from the embedded server and the engine (benchmarks). */

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config, { base: { side: "sandbox" } });
   console.log(SANDBOX_NOTICE);
 
-  const sandbox = await startSandbox({ config, logger });
+  // The embedded MongoDB in its own process: the product and the engine keep this one busy.
+  const sandbox = await startSandbox({ config, logger, mongoIn: "child" });
   const { engine, servers } = sandbox;
 
   console.log(`Sandbox ready: ${sandbox.pageUrl}`);
