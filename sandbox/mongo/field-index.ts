@@ -130,6 +130,12 @@ export class FieldIndex {
     }
   }
 
+  /** How many documents hold a value with this posting key. */
+  count(key: string): number {
+    const current = this.postings.get(key);
+    return current === undefined ? 0 : typeof current === "string" ? 1 : current.size;
+  }
+
   /** Ids of documents holding a value with this posting key. */
   equal(key: string, into: Set<string>): void {
     const current = this.postings.get(key);

@@ -62,6 +62,8 @@ function lookupScalar(value: unknown, ctx: PlanContext) {
 
 function planField(index: FieldIndex, cond: unknown, ctx: PlanContext): Set<string> | null {
   const direct = lookupScalar(cond, ctx);
+  // A value most documents share (an account id) bounds nothing: not worth copying its ids.
+  if (direct && index.count(direct.key) > ctx.max) return null;
   if (direct) {
     const ids = new Set<string>();
     index.equal(direct.key, ids);
@@ -74,7 +76,7 @@ function planField(index: FieldIndex, cond: unknown, ctx: PlanContext): Set<stri
   let best: Set<string> | null = null;
   if ("$eq" in cond) {
     const scalar = lookupScalar(cond["$eq"], ctx);
-    if (scalar) {
+    if (scalar && index.count(scalar.key) <= ctx.max) {
       const ids = new Set<string>();
       index.equal(scalar.key, ids);
       best = ids;

@@ -29,7 +29,7 @@ export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, Index>();
   readonly uuid = new UUID();
-  /** Value lookups for `_id` and the leading field of every index, so filters on them skip the scan. */
+  /** Value lookups for `_id` and every field of every index, so filters on them skip the scan. */
   private readonly lookups = new Map<string, FieldIndex>();
   /** Insertion order of each document (kept by replace), so index answers come back in scan order. */
   private readonly order = new Map<string, number>();
@@ -158,8 +158,10 @@ export class Collection {
       index.add(doc, id);
     }
     this.indexes.set(spec.name, index);
-    const field = Object.keys(spec.key)[0]!;
-    if (!this.lookups.has(field) && isLookupPath(field)) {
+    // Every field of the key, not only the leading one: compound indexes here lead with a field
+    // every document shares (accountId), and the planner takes the most selective lookup.
+    for (const field of Object.keys(spec.key)) {
+      if (this.lookups.has(field) || !isLookupPath(field)) continue;
       const lookup = new FieldIndex(field);
       for (const [id, doc] of this.docs) lookup.add(doc, id);
       this.lookups.set(field, lookup);
@@ -169,9 +171,9 @@ export class Collection {
 
   dropIndex(name: string): void {
     this.indexes.delete(name);
-    const leading = new Set([...this.indexes.values()].map((index) => Object.keys(index.spec.key)[0]));
+    const indexed = new Set([...this.indexes.values()].flatMap((index) => Object.keys(index.spec.key)));
     for (const field of this.lookups.keys())
-      if (field !== "_id" && !leading.has(field)) this.lookups.delete(field);
+      if (field !== "_id" && !indexed.has(field)) this.lookups.delete(field);
     this.emit({ op: "dropIndex", ns: this.ns, name });
   }
 }

@@ -281,13 +281,16 @@ export const settings = {
   ),
   AGENT_DEBOUNCE: setting(
     "agent",
-    "Quiet time that turns a burst of customer messages into one brain call",
-    // Inngest accepts debounce periods from 1 second to 7 days.
+    "Quiet time that turns a burst of customer messages into one brain call (0s = off: one turn per message)",
+    // Inngest accepts debounce periods from 1 second to 7 days; 0 leaves debounce out of the function.
     duration().pipe(
       z
         .number()
-        .min(1_000, "must be at least 1s (Inngest's shortest debounce period)")
-        .max(7 * 24 * 3_600_000, "must be at most 7d (Inngest's longest debounce period)"),
+        .refine(
+          (ms) => ms === 0 || ms >= 1_000,
+          "must be 0s (off) or at least 1s (Inngest's shortest debounce period)",
+        )
+        .refine((ms) => ms <= 7 * 24 * 3_600_000, "must be at most 7d (Inngest's longest debounce period)"),
     ),
     {
       default: "2s",

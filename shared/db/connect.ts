@@ -20,7 +20,11 @@ const optionsSchema = z.object({
   seedAutomations: z.boolean().optional(),
   executionRetentionDays: z.number().int().positive().optional(),
 });
-export type ConnectDbOptions = z.input<typeof optionsSchema> & RepositoryOptions;
+export type ConnectDbOptions = z.input<typeof optionsSchema> &
+  RepositoryOptions & {
+    /** Driver command monitoring (benchmarks count commands): called as each command starts. */
+    onCommand?: (commandName: string, collection: string) => void;
+  };
 
 export type DbHandle = Repositories & {
   client: MongoClient;
@@ -50,7 +54,14 @@ export async function connectDb(options: ConnectDbOptions): Promise<DbHandle> {
     serverSelectionTimeoutMS: serverSelectionTimeoutMS ?? 10_000,
     // Optional fields left undefined are omitted, not stored as null.
     ignoreUndefined: true,
+    ...(options.onCommand ? { monitorCommands: true } : {}),
   });
+  const onCommand = options.onCommand;
+  if (onCommand) {
+    client.on("commandStarted", (event) =>
+      onCommand(event.commandName, String(event.command[event.commandName] ?? "")),
+    );
+  }
   await client.connect();
   try {
     const db = client.db(dbName);

@@ -46,7 +46,7 @@ export interface AgentFunctionDeps {
   brain?: Brain;
 }
 
-/** Inngest's longest debounce period and timeout (the shortest, 1s, is enforced by the config). */
+/** Inngest's longest debounce period and timeout (the shortest, 1s, or 0 = off, is enforced by the config). */
 const MAX_DEBOUNCE_MS = 7 * 24 * 3_600_000;
 
 /** The debounce period as the SDK types it ("2s", "1m30s"; the local engine and Inngest parse it). */
@@ -70,12 +70,17 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       id: HANDLE_MESSAGE_FUNCTION_ID,
       name: "Sales agent: answer a customer's messages",
       triggers: [{ event: whatsappMessageReceived, if: accountCondition(config.whatsapp.accountId) }],
-      debounce: {
-        key: "event.data.conversationId",
-        period: debouncePeriod(debounceMs),
-        // A customer typing on and on still gets an answer within 10 debounce periods (at most 7d).
-        timeout: debouncePeriod(debounceMs * 10),
-      },
+      // AGENT_DEBOUNCE=0s: no debounce, every message starts its own turn.
+      ...(debounceMs > 0
+        ? {
+            debounce: {
+              key: "event.data.conversationId",
+              period: debouncePeriod(debounceMs),
+              // A customer typing on and on still gets an answer within 10 debounce periods (at most 7d).
+              timeout: debouncePeriod(debounceMs * 10),
+            },
+          }
+        : {}),
       concurrency: [{ key: "event.data.conversationId", limit: 1 }],
       retries: AGENT_RETRIES,
     },

@@ -1,5 +1,5 @@
-// The agent's debounce within what Inngest accepts (periods from 1 second to 7 days): a bad
-// AGENT_DEBOUNCE stops startup with a clear error, and the derived timeout never exceeds 7 days.
+// The agent's debounce within what Inngest accepts (periods from 1 second to 7 days, or 0s = off): a
+// bad AGENT_DEBOUNCE stops startup with a clear error, and the derived timeout never exceeds 7 days.
 import { ConsoleLogger } from "inngest";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../../shared/config/index.js";
@@ -37,10 +37,15 @@ function debounceOf(value: string) {
 }
 
 describe("AGENT_DEBOUNCE", () => {
-  it("refuses a period shorter than 1 second or longer than 7 days, saying why", () => {
-    expect(debounceError("500ms")).toMatch(/AGENT_DEBOUNCE: must be at least 1s/);
+  it("refuses a period shorter than 1 second (but not 0s) or longer than 7 days, saying why", () => {
+    expect(debounceError("500ms")).toMatch(/AGENT_DEBOUNCE: must be 0s \(off\) or at least 1s/);
+    expect(debounceError("999ms")).toMatch(/AGENT_DEBOUNCE: must be 0s \(off\) or at least 1s/);
     expect(debounceError("8d")).toMatch(/AGENT_DEBOUNCE: must be at most 7d/);
-    expect(debounceError("0s")).toMatch(/AGENT_DEBOUNCE: must be at least 1s/);
+  });
+
+  it("turns debounce off with 0s: the function is registered without a debounce", () => {
+    expect(loadConfig({ AGENT_DEBOUNCE: "0s" }).agent.debounceMs).toBe(0);
+    expect(debounceOf("0s")).toBeUndefined();
   });
 
   it("accepts the limits themselves", () => {
