@@ -12,7 +12,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import { z } from "zod";
 import { AppUnreachableError, NotConnectedError } from "./delivery.js";
 import { InputError } from "./elements.js";
-import type { SlackWorkspace } from "./index.js";
+import type { SlackWorkspace } from "./workspace.js";
 
 const id = (what: string) =>
   z
