@@ -16,8 +16,8 @@ import { startLocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo } from "./mongo/index.js";
 import { loadSandboxConfig, preflight } from "./preflight.js";
 import { stopWithParent } from "./stop-with-parent.js";
-import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
-import { createSandboxPageRouter } from "./page/router.js";
+import { createPhonesRouter, mongoPhoneChatStore, SandboxPhones } from "./phones/index.js";
+import { createSandboxPage } from "./page/router.js";
 import { startSandboxSlack } from "./slack/sandbox-slack.js";
 
 /** The sandbox serves this machine only: it has no authentication. */
@@ -57,7 +57,12 @@ async function main(): Promise<void> {
     seedAutomations: true,
   });
 
-  const phones = new SandboxPhones({ accountId: config.whatsapp.accountId, logger });
+  const phones = new SandboxPhones({
+    accountId: config.whatsapp.accountId,
+    logger,
+    store: mongoPhoneChatStore(db.db),
+  });
+  await phones.restore();
   const worker = createWorkerApp({
     config: sandboxConfig,
     db,
@@ -72,10 +77,23 @@ async function main(): Promise<void> {
     db,
   });
 
+  const synced = { worker: false, web: false };
+  const sandboxPage = createSandboxPage({
+    engineUrl: engine.url,
+    db: db.db,
+    onPhoneChange: (listener) => phones.onChange(listener),
+    workspace: slackSim.workspace,
+    health: {
+      mongo: async () => (await db.db.command({ ping: 1 }))["ok"] === 1,
+      engine: async () => (await fetch(`${engine.url}/clock`)).ok,
+      apps: () => ({ ...synced }),
+      gateway: () => phones.status().state === "ready",
+    },
+  });
   const page = express();
+  page.use(sandboxPage.router);
   page.use(createPhonesRouter(phones));
   page.use(slackSim.router());
-  page.use(createSandboxPageRouter({ engineUrl: engine.url }));
   serveJsonErrors(page, logger);
 
   const workerServer = await listen(worker.http, config.http.workerPort, LOCALHOST);
@@ -83,11 +101,15 @@ async function main(): Promise<void> {
   slackSim.connect(`http://${LOCALHOST}:${portOf(webServer)}/slack/events`);
   const pageServer = await listen(page, config.http.sandboxPort, LOCALHOST);
   const servers = [workerServer, webServer, pageServer];
-  for (const server of [workerServer, webServer]) {
+  for (const [app, server] of [
+    ["worker", workerServer],
+    ["web", webServer],
+  ] as const) {
     const sync = await engine.syncApp(`http://127.0.0.1:${portOf(server)}/api/inngest`);
     if (!sync.ok) {
       throw new Error(`the local engine could not sync the app on port ${portOf(server)}: ${sync.body}`);
     }
+    synced[app] = true;
   }
   await worker.start();
 
@@ -98,6 +120,7 @@ async function main(): Promise<void> {
   stopWithParent();
   onShutdownSignal(logger, async () => {
     await worker.stop();
+    sandboxPage.close();
     // Whatever is still calling (the engine in this process, a browser) is cut off rather than waited
     // for: the engine keeps its runs and retries an interrupted step when it starts again.
     for (const server of servers) await closeServer(server, { abortOpen: true });
