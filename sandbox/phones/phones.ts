@@ -122,7 +122,14 @@ export class SandboxPhones implements Transport {
       const chat = this.chatFor(doc.phone);
       if (doc.name) chat.name = doc.name;
       const { id, direction, text, at, seq } = doc;
-      chat.messages.push({ id, direction, text, at, seq, ...(doc.dedupeKey ? { dedupeKey: doc.dedupeKey } : {}) });
+      chat.messages.push({
+        id,
+        direction,
+        text,
+        at,
+        seq,
+        ...(doc.dedupeKey ? { dedupeKey: doc.dedupeKey } : {}),
+      });
       if (direction === "in") this.knownInboundIds.set(id, doc.phone);
       this.seq = Math.max(this.seq, seq);
     }
