@@ -72,6 +72,19 @@ async function say(page: Page, text: string): Promise<void> {
   await expect.poll(() => answers.count(), { timeout: 30_000, interval: 200 }).toBeGreaterThan(before);
 }
 
+/** The customer gives their details, picks the first offer and confirms it: an order waits for approval. */
+async function placeOrder(page: Page, phone: string, name: string, fullName: string): Promise<void> {
+  await page.fill("#phone", phone);
+  await page.fill("#name", name);
+  await say(
+    page,
+    `Hola, me llamo ${fullName}, mi teléfono es ${phone.slice(1)}, mi dirección es Calle Juarez 123, ciudad: Monterrey`,
+  );
+  await page.locator("#chats .chat", { hasText: name }).waitFor({ timeout: 5_000 });
+  await say(page, "1");
+  await say(page, "si");
+}
+
 describe("sandbox page", () => {
   it("a customer orders on the phone, an approver approves from the card, the customer reads the confirmation", async () => {
     const { page, errors } = await openPage();
@@ -81,15 +94,7 @@ describe("sandbox page", () => {
     await page.selectOption("#user", { label: "april.approver (approver)" });
     await page.click("#channels .channel[data-channel=approvals]");
 
-    await page.fill("#phone", "+5215550042");
-    await page.fill("#name", "Ana");
-    await say(
-      page,
-      "Hola, me llamo Ana Lopez, mi teléfono es 5215550042, mi dirección es Calle Juarez 123, ciudad: Monterrey",
-    );
-    await page.locator("#chats .chat", { hasText: "Ana" }).waitFor({ timeout: 5_000 });
-    await say(page, "1");
-    await say(page, "si");
+    await placeOrder(page, "+5215550042", "Ana", "Ana Lopez");
 
     // The card arrives in the Slack pane by itself, rendered from its blocks.
     const card = page.locator("#slack-messages .slack-msg", { hasText: "Ana Lopez" });
@@ -111,6 +116,38 @@ describe("sandbox page", () => {
     await expect.poll(() => card.innerText(), { timeout: 10_000 }).toMatch(/Approved by/i);
     expect(await card.locator("button[data-action=order_approve]").count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, "sandbox-page-approved.png") });
+    expect(await page.locator("#error").textContent()).toBe("");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it("a plain member is refused at the card; an approver rejects with a reason in the modal and the customer reads it", async () => {
+    const { page, errors } = await openPage();
+    await page.click("#channels .channel[data-channel=approvals]");
+    await placeOrder(page, "+5215550043", "Beto", "Beto Ruiz");
+    const card = page.locator("#slack-messages .slack-msg", { hasText: "Beto Ruiz" });
+    await card.waitFor({ timeout: 30_000 });
+
+    await page.selectOption("#user", { label: "max.member (member)" });
+    await card.locator("button[data-action=order_reject]").click();
+    await page
+      .locator("#slack-messages .ephemeral", { hasText: "not authorized" })
+      .waitFor({ timeout: 20_000 });
+    expect(await page.locator("#modal.open").count()).toBe(0);
+
+    await page.selectOption("#user", { label: "april.approver (approver)" });
+    await card.locator("button[data-action=order_reject]").click();
+    await page.locator("#modal.open").waitFor({ timeout: 20_000 });
+    expect(await page.locator("#modal-title").innerText()).toBe("Reject order");
+    await page.fill("#modal-body textarea", "no entregamos en esa zona todavía");
+    await page.screenshot({ path: path.join(SHOTS, "sandbox-page-reject-modal.png") });
+    await page.click("#modal-submit");
+
+    await page
+      .locator("#messages .msg.out", { hasText: "Motivo: no entregamos" })
+      .waitFor({ timeout: 30_000 });
+    await expect.poll(() => card.innerText(), { timeout: 10_000 }).toMatch(/Rejected by/);
+    expect(await page.locator("#modal.open").count()).toBe(0);
     expect(await page.locator("#error").textContent()).toBe("");
     expect(errors).toEqual([]);
     await page.close();
@@ -144,8 +181,10 @@ describe("sandbox page", () => {
     await page.press("#command", "Enter");
     const shown = page.locator("#slack-messages .ephemeral");
     // The command as typed, then the app's answer: the automation is off.
-    await expect.poll(() => shown.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-    expect(await shown.last().innerText()).toMatch(/disabled/);
+    await expect
+      .poll(() => shown.last().innerText(), { timeout: 20_000 })
+      .toMatch(/tag-wholesale-interest.*disabled|disabled.*tag-wholesale-interest/s);
+    expect(await shown.filter({ hasText: "/automation disable tag-wholesale-interest" }).count()).toBe(1);
 
     await page.fill("#command", "/automation status tag-wholesale-interest");
     await page.press("#command", "Enter");
