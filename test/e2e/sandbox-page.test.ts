@@ -70,6 +70,18 @@ async function say(page: Page, text: string): Promise<void> {
   await page.click("#send button[type=submit]");
   await page.locator("#messages .msg.in", { hasText: text }).last().waitFor({ timeout: 10_000 });
   await expect.poll(() => answers.count(), { timeout: 30_000, interval: 200 }).toBeGreaterThan(before);
+  // The bot may answer in several messages and steps: a person reads them all before answering.
+  await expect.poll(busyRuns, { timeout: 30_000, interval: 200 }).toBe(0);
+}
+
+/** Runs the engine has queued or is running, as the runs pane lists them. */
+async function busyRuns(): Promise<number> {
+  let busy = 0;
+  for (const status of ["queued", "running"]) {
+    const res = await fetch(`${url}/sandbox/runs?status=${status}`);
+    busy += ((await res.json()) as { runs: unknown[] }).runs.length;
+  }
+  return busy;
 }
 
 /** The customer gives their details, picks the first offer and confirms it: an order waits for approval. */
@@ -155,12 +167,18 @@ describe("sandbox page", () => {
 
   it("a silent customer is nudged after +6m", async () => {
     const { page, errors } = await openPage();
+    // The runs pane shows the customer's data-collection timer waiting for an answer.
+    const timers = page.locator(".run.waiting[data-function$=data-collection-timer]", {
+      hasText: "waiting for whatsapp/message.received",
+    });
+    await page.locator("#runs").waitFor();
+    const timersBefore = await timers.count();
     await page.fill("#phone", "+5215550077");
     await page.fill("#name", "Luis");
     await say(page, "hola");
+    await expect.poll(() => timers.count(), { timeout: 20_000 }).toBeGreaterThan(timersBefore);
     const answers = page.locator("#messages .msg.out");
     await answers.filter({ hasText: "me falta tu nombre" }).waitFor({ timeout: 20_000 });
-    await page.locator(".run", { hasText: "handle-message" }).first().waitFor({ timeout: 10_000 });
     const clockBefore = await page.locator("#engine-time").innerText();
 
     const before = await answers.count();
