@@ -185,6 +185,12 @@ describe("sandbox page", () => {
     await page.click("button[data-ms='360000']");
     await expect.poll(() => answers.count(), { timeout: 30_000, interval: 250 }).toBeGreaterThan(before);
     expect(await answers.last().textContent()).toMatch(/nombre/);
+    // The engine's time shown is six minutes ahead of the wall clock now.
+    await expect
+      .poll(async () => Number(await page.locator("#engine-time").getAttribute("data-offset-ms")), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThanOrEqual(6 * 60_000 - 5_000);
     expect(await page.locator("#engine-time").innerText()).not.toBe(clockBefore);
     await page.screenshot({ path: path.join(SHOTS, "sandbox-page-nudge.png") });
     expect(await page.locator("#error").textContent()).toBe("");
