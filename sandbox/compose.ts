@@ -18,8 +18,8 @@ import { createWorkerApp, type WorkerApp } from "../worker/app.js";
 import { MongoStore, startLocalEngine, type LocalEngine } from "./engine/index.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./mongo/index.js";
 import { startEmbeddedMongoProcess } from "./mongo-process.js";
-import { createPhonesRouter, SandboxPhones } from "./phones/index.js";
-import { createSandboxPageRouter } from "./page/router.js";
+import { createPhonesRouter, mongoPhoneChatStore, SandboxPhones } from "./phones/index.js";
+import { createSandboxPage } from "./page/router.js";
 import { startSandboxSlack } from "./slack/sandbox-slack.js";
 
 /** The sandbox serves this machine only: it has no authentication. */
@@ -103,7 +103,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     ...(options.onAppCommand ? { onCommand: options.onAppCommand } : {}),
   });
 
-  const phones = new SandboxPhones({ accountId: config.whatsapp.accountId, logger });
+  // The simulated phones keep their chats in the sandbox's MongoDB, so a restart shows them whole.
+  const phones = new SandboxPhones({
+    accountId: config.whatsapp.accountId,
+    logger,
+    store: mongoPhoneChatStore(db.db),
+  });
+  await phones.restore();
   const worker = createWorkerApp({
     config: sandboxConfig,
     db,
@@ -120,21 +126,38 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     db,
   });
 
+  const synced = { worker: false, web: false };
+  const sandboxPage = createSandboxPage({
+    engineUrl: engine.url,
+    db: db.db,
+    onPhoneChange: (listener) => phones.onChange(listener),
+    workspace: slackSim.workspace,
+    health: {
+      mongo: async () => (await db.db.command({ ping: 1 }))["ok"] === 1,
+      engine: async () => (await fetch(`${engine.url}/clock`)).ok,
+      apps: () => ({ ...synced }),
+      gateway: () => phones.status().state === "ready",
+    },
+  });
   const page = express();
+  page.use(sandboxPage.router);
   page.use(createPhonesRouter(phones));
   page.use(slackSim.router());
-  page.use(createSandboxPageRouter({ engineUrl: engine.url }));
   serveJsonErrors(page, logger);
 
   const workerServer = await listen(worker.http, config.http.workerPort, LOCALHOST);
   const webServer = await listen(slack.http, config.http.webPort, LOCALHOST);
   slackSim.connect(`http://${LOCALHOST}:${portOf(webServer)}/slack/events`);
   const pageServer = await listen(page, config.http.sandboxPort, LOCALHOST);
-  for (const server of [workerServer, webServer]) {
+  for (const [app, server] of [
+    ["worker", workerServer],
+    ["web", webServer],
+  ] as const) {
     const sync = await engine.syncApp(`http://${LOCALHOST}:${portOf(server)}/api/inngest`);
     if (!sync.ok) {
       throw new Error(`the local engine could not sync the app on port ${portOf(server)}: ${sync.body}`);
     }
+    synced[app] = true;
   }
   await worker.start();
 
@@ -149,6 +172,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     pageUrl: `http://${LOCALHOST}:${portOf(pageServer)}/`,
     async stop() {
       await worker.stop();
+      sandboxPage.close();
       // Whatever is still calling (the engine in this process, a browser) is cut off rather than
       // waited for: the engine keeps its runs and retries an interrupted step when it starts again.
       for (const server of [workerServer, webServer, pageServer]) {

@@ -32,11 +32,26 @@ export function refuseProductionSettings(env: Env): void {
   }
 }
 
+/**
+ * The servers a person never needs to reach directly: unless their port is configured they take any
+ * free port, so that a busy 3000 or 8288 never stops npm start. SANDBOX_PORT keeps its default.
+ */
+const INNER_PORT_VARIABLES = ["PORT", "WORKER_PORT", "INNGEST_ENGINE_PORT"] as const;
+
+/** The environment with every unset inner server port set to 0 (any free port). */
+export function freeInnerPorts(env: Env): Env {
+  const out: Env = { ...env };
+  for (const variable of INNER_PORT_VARIABLES) {
+    if (!String(env[variable] ?? "").trim()) out[variable] = "0";
+  }
+  return out;
+}
+
 /** The sandbox's config: the environment (and `.env`) as loadConfig reads it, production settings refused. */
 export function loadSandboxConfig(): Config {
   const env = { ...readEnvFile(resolve(process.cwd(), ".env")), ...process.env };
   refuseProductionSettings(env);
-  return loadConfig(env);
+  return loadConfig(freeInnerPorts(env));
 }
 
 /** The ports the sandbox binds, by the variable that sets each. */
@@ -52,7 +67,7 @@ function configuredPorts(
   ];
 }
 
-/** Each server on its own port (0 = any free one), and each of those ports free right now. */
+/** Each server on its own port (0 = any free one), and each configured port free right now. */
 export async function checkPorts(config: Config, appHost: string): Promise<void> {
   const ports = configuredPorts(config, appHost).filter((p) => p.port !== 0);
   for (const [i, p] of ports.entries()) {

@@ -8,6 +8,7 @@ import { deserialize, serialize } from "bson";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { lockHolderIsRunning, lockOwnerLine, parseLockOwner } from "./lock-holder.js";
 import type { JournalRecord, Store } from "./store.js";
 import type { Doc } from "./types.js";
 
@@ -226,15 +227,6 @@ function syncDirectory(dir: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Data directories locked by servers in this process. */
 const heldLocks = new Set<string>();
 
@@ -244,12 +236,12 @@ function acquireLock(dir: string): void {
   const lock = path.join(dir, LOCK_FILE);
   if (heldLocks.has(resolved)) throw new Error(`data directory ${dir} is in use by this process`);
   if (fs.existsSync(lock)) {
-    const pid = Number(fs.readFileSync(lock, "utf8").trim());
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`data directory ${dir} is in use by process ${pid}`);
+    const owner = parseLockOwner(fs.readFileSync(lock, "utf8"));
+    if (owner.pid !== process.pid && lockHolderIsRunning(owner)) {
+      throw new Error(`data directory ${dir} is in use by process ${owner.pid}`);
     }
   }
-  fs.writeFileSync(lock, String(process.pid));
+  fs.writeFileSync(lock, lockOwnerLine());
   heldLocks.add(resolved);
 }
 

@@ -9,3 +9,9 @@ export {
   type SentMessage,
 } from "./phones.js";
 export { createPhonesRouter, customerMessageSchema } from "./router.js";
+export {
+  mongoPhoneChatStore,
+  PHONE_MESSAGES_COLLECTION,
+  type PhoneChatStore,
+  type StoredPhoneMessage,
+} from "./chat-store.js";

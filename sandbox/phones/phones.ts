@@ -1,8 +1,10 @@
 // Simulated WhatsApp for `npm start` and tests: customers "write" through the HTTP API (router.ts),
 // their messages reach the gateway's handlers exactly as the real transport delivers them, and what
-// the gateway sends lands in the customer's chat. In-memory, one instance per WhatsApp account.
+// the gateway sends lands in the customer's chat. One instance per WhatsApp account; chats are kept
+// in memory, and also in a PhoneChatStore when given one (npm start keeps them in its MongoDB).
 import { randomBytes } from "node:crypto";
 import { clock } from "../../shared/clock.js";
+import type { PhoneChatStore } from "./chat-store.js";
 import { Listeners } from "../../worker/gateway/listeners.js";
 import { describeError, silentLogger, type WorkerLogger } from "../../worker/logger.js";
 import { inboundMessageProblems } from "../../worker/gateway/inbound-message.js";
@@ -62,6 +64,8 @@ export interface SandboxPhonesOptions {
   /** Defaults to the product clock (shared/clock.ts), so the sandbox engine's time applies. */
   now?: () => number;
   logger?: WorkerLogger;
+  /** Keeps chats across restarts; call restore() before start(). Default: memory only. */
+  store?: PhoneChatStore;
 }
 
 interface StoredChat {
@@ -100,12 +104,41 @@ export class SandboxPhones implements Transport {
   private readonly waiters = new Set<OutboundWaiter>();
   private sendFailures: Error[] = [];
   private seq = 0;
+  private readonly store: PhoneChatStore | undefined;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(options: SandboxPhonesOptions = {}) {
     this.accountId = options.accountId ?? "default";
+    this.store = options.store;
     this.now = options.now ?? (() => clock.nowMs());
     this.logger = options.logger ?? silentLogger;
     this.current = { state: "disconnected", reason: "not started", since: this.isoNow() };
+  }
+
+  /** Loads the chats the store kept (from an earlier run of the sandbox). */
+  async restore(): Promise<void> {
+    if (!this.store) return;
+    for (const doc of await this.store.load(this.accountId)) {
+      const chat = this.chatFor(doc.phone);
+      if (doc.name) chat.name = doc.name;
+      const { id, direction, text, at, seq } = doc;
+      chat.messages.push({
+        id,
+        direction,
+        text,
+        at,
+        seq,
+        ...(doc.dedupeKey ? { dedupeKey: doc.dedupeKey } : {}),
+      });
+      if (direction === "in") this.knownInboundIds.set(id, doc.phone);
+      this.seq = Math.max(this.seq, seq);
+    }
+  }
+
+  /** Called after any chat changed (the sandbox page's live updates). */
+  onChange(listener: () => void): Unsubscribe {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   // ---- Transport ------------------------------------------------------------------------------
@@ -146,7 +179,10 @@ export class SandboxPhones implements Transport {
       at: this.isoNow(),
       dedupeKey,
     };
-    this.chatFor(to).messages.push({ ...message, seq: ++this.seq });
+    const seq = ++this.seq;
+    await this.keep(to, { ...message, seq });
+    this.chatFor(to).messages.push({ ...message, seq });
+    this.changed();
     for (const waiter of this.waiters) {
       if (waiter.phone === to && waiter.predicate(message)) {
         this.waiters.delete(waiter);
@@ -191,14 +227,17 @@ export class SandboxPhones implements Transport {
     if (name) chat.name = name;
     // A redelivery (same id) is one message on the phone, but reaches the gateway again.
     if (writer === undefined) {
-      this.knownInboundIds.set(messageId, input.from);
-      chat.messages.push({
+      const message = {
         id: messageId,
-        direction: "in",
+        direction: "in" as const,
         text: input.text,
         at: new Date(at).toISOString(),
         seq: ++this.seq,
-      });
+      };
+      await this.keep(input.from, message, name);
+      this.knownInboundIds.set(messageId, input.from);
+      chat.messages.push(message);
+      this.changed();
     }
     if (this.current.state === "ready") await this.deliver(inbound);
     else this.pending.push(inbound);
@@ -281,13 +320,39 @@ export class SandboxPhones implements Transport {
   }
 
   /** Forgets every chat (the sandbox page's "clear"). */
-  clear(): void {
+  async clear(): Promise<void> {
     this.chatsByPhone.clear();
     this.knownInboundIds.clear();
     this.pending = [];
+    await this.store?.clear(this.accountId);
+    this.changed();
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  private async keep(
+    phone: E164,
+    message: ChatMessage & { seq: number; dedupeKey?: string },
+    name = this.chatsByPhone.get(phone)?.name,
+  ): Promise<void> {
+    if (!this.store) return;
+    await this.store.append({
+      _id: `${this.accountId}:${message.id}`,
+      accountId: this.accountId,
+      phone,
+      ...(name ? { name } : {}),
+      id: message.id,
+      direction: message.direction,
+      text: message.text,
+      at: message.at,
+      seq: message.seq,
+      ...(message.dedupeKey ? { dedupeKey: message.dedupeKey } : {}),
+    });
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
 
   private chatFor(phone: E164): StoredChat {
     let chat = this.chatsByPhone.get(phone);

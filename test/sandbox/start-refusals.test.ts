@@ -70,6 +70,19 @@ describe("npm start refuses, with one line and nothing started", () => {
     }
   }, 30_000);
 
+  it("a busy SANDBOX_PORT, the one address a person opens", async () => {
+    const busy: Server = await listen(() => {}, 0, "127.0.0.1");
+    try {
+      const port = portOf(busy);
+      const line = await refusal({ SANDBOX_PORT: String(port) });
+      expect(line).toMatch(
+        new RegExp(`^SANDBOX_PORT=${port}: cannot listen on 127.0.0.1:${port}: the port is already in use`),
+      );
+    } finally {
+      await closeServer(busy);
+    }
+  }, 30_000);
+
   it("a data directory it cannot create (SANDBOX_DATA_DIR=/proc/nope), at once instead of hanging", async () => {
     const line = await refusal({ SANDBOX_DATA_DIR: "/proc/nope" });
     expect(line).toMatch(/^SANDBOX_DATA_DIR=\/proc\/nope: the sandbox cannot keep its data there/);

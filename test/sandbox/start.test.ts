@@ -71,7 +71,7 @@ describe("npm start (the sandbox)", () => {
       // The new customer's "hola" also ran the seeded new-lead automation, visible in the engine's runs.
       let leadRuns: { functionId: string; status: string; output?: unknown }[] = [];
       for (let i = 0; i < 150; i++) {
-        const res = await fetch(`${first.url}/sandbox/engine/runs`);
+        const res = await fetch(`${first.url}/sandbox/runs`);
         const { runs } = (await res.json()) as { runs: typeof leadRuns };
         leadRuns = runs.filter((r) => r.functionId === "salesbot-worker-default-automation-contact-created");
         if (leadRuns.some((r) => r.status === "completed")) break;
@@ -102,7 +102,7 @@ describe("npm start (the sandbox)", () => {
       // The run that answered "hola" is still there; if the first stop cut it short, it finishes now.
       let handled: { functionId: string; status: string }[] = [];
       for (let i = 0; i < 150; i++) {
-        const res = await fetch(`${second.url}/sandbox/engine/runs`);
+        const res = await fetch(`${second.url}/sandbox/runs`);
         const { runs } = (await res.json()) as { runs: { functionId: string; status: string }[] };
         handled = runs.filter((r) => r.functionId === "salesbot-worker-default-handle-message");
         if (handled.length > 0 && handled.every((r) => r.status === "completed")) break;

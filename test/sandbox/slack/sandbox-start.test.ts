@@ -98,7 +98,7 @@ describe("npm start with the simulated Slack workspace", () => {
       const busyRuns = async () => {
         let busy = 0;
         for (const status of ["queued", "running"]) {
-          const res = await fetch(`${sandbox.page}/sandbox/engine/runs?status=${status}`);
+          const res = await fetch(`${sandbox.page}/sandbox/runs?status=${status}`);
           busy += ((await res.json()) as { runs: unknown[] }).runs.length;
         }
         return busy;
