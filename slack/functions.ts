@@ -6,6 +6,9 @@ import { createInngestClient, slackAppId } from "../shared/inngest.js";
 import { rolesFromConfig } from "./access/roles.js";
 import { createApprovalWorkflow } from "./approvals/approval-workflow.js";
 import { silentSlackLogger, type SlackClient, type SlackContext } from "./approvals/context.js";
+import { createHandoffAutoResume } from "./handoff/auto-resume.js";
+import { createHandoffCard } from "./handoff/handoff-card.js";
+import { createMirrorInbound } from "./handoff/mirror-inbound.js";
 
 export interface SlackFunctionDeps extends SlackContext {
   /** Web API client the functions post with (the Bolt app's). */
@@ -14,7 +17,12 @@ export interface SlackFunctionDeps extends SlackContext {
 
 /** Every Slack-side function, wired to its dependencies (slack/app.ts calls this). */
 export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.Any[] {
-  return [createApprovalWorkflow(deps)];
+  return [
+    createApprovalWorkflow(deps),
+    createHandoffCard(deps),
+    createMirrorInbound(deps),
+    createHandoffAutoResume(deps),
+  ];
 }
 
 /** Dependencies that only throw: enough to build the functions' configurations, never to run them. */

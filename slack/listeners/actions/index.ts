@@ -5,8 +5,11 @@ import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../../approvals/card.js";
 import type { SlackContext } from "../../approvals/context.js";
 import { approveOrderCallback } from "./approve-order.js";
 import { rejectOrderCallback } from "./reject-order.js";
+import { RESUME_ACTION_ID } from "../../handoff/card.js";
+import { resumeBotCallback } from "./resume-bot.js";
 
 export function registerActions(app: App, ctx: SlackContext): void {
   app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, approveOrderCallback(ctx));
   app.action<BlockAction<ButtonAction>>(REJECT_ACTION_ID, rejectOrderCallback(ctx));
+  app.action<BlockAction<ButtonAction>>(RESUME_ACTION_ID, resumeBotCallback(ctx));
 }
