@@ -9,6 +9,9 @@ import { silentSlackLogger, type SlackClient, type SlackContext } from "./approv
 import { createHandoffAutoResume } from "./handoff/auto-resume.js";
 import { createHandoffCard } from "./handoff/handoff-card.js";
 import { createMirrorInbound } from "./handoff/mirror-inbound.js";
+import { createBrainFailureAlert } from "./ops/brain-failure-alert.js";
+import { createFailureAlert } from "./ops/failure-alert.js";
+import { createRetryOutcome } from "./ops/retry-outcome.js";
 
 export interface SlackFunctionDeps extends SlackContext {
   /** Web API client the functions post with (the Bolt app's). */
@@ -22,6 +25,9 @@ export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.A
     createHandoffCard(deps),
     createMirrorInbound(deps),
     createHandoffAutoResume(deps),
+    createFailureAlert(deps),
+    createRetryOutcome(deps),
+    createBrainFailureAlert(deps),
   ];
 }
 
