@@ -6,6 +6,7 @@ import { createInngestClient, slackAppId } from "../shared/inngest.js";
 import { rolesFromConfig } from "./access/roles.js";
 import { createApprovalWorkflow } from "./approvals/approval-workflow.js";
 import { silentSlackLogger, type SlackClient, type SlackContext } from "./approvals/context.js";
+import { createAutomationNotify, createAutomationTask } from "./automations/automation-messages.js";
 import { createHandoffAutoResume } from "./handoff/auto-resume.js";
 import { createHandoffCard } from "./handoff/handoff-card.js";
 import { createMirrorInbound } from "./handoff/mirror-inbound.js";
@@ -28,6 +29,8 @@ export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.A
     createFailureAlert(deps),
     createRetryOutcome(deps),
     createBrainFailureAlert(deps),
+    createAutomationNotify(deps),
+    createAutomationTask(deps),
   ];
 }
 
