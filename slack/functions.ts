@@ -7,6 +7,7 @@ import { rolesFromConfig } from "./access/roles.js";
 import { createApprovalWorkflow } from "./approvals/approval-workflow.js";
 import { silentSlackLogger, type SlackClient, type SlackContext } from "./approvals/context.js";
 import { createAutomationNotify, createAutomationTask } from "./automations/automation-messages.js";
+import { createDailyDigest } from "./digest/daily-digest.js";
 import { createHandoffAutoResume } from "./handoff/auto-resume.js";
 import { createHandoffCard } from "./handoff/handoff-card.js";
 import { createMirrorInbound } from "./handoff/mirror-inbound.js";
@@ -31,6 +32,7 @@ export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.A
     createBrainFailureAlert(deps),
     createAutomationNotify(deps),
     createAutomationTask(deps),
+    createDailyDigest(deps),
   ];
 }
 

@@ -13,6 +13,7 @@ export const COLLECTIONS = {
   dedupeKeys: "dedupe_keys",
   handoffThreads: "handoff_threads",
   opsAlerts: "ops_alerts",
+  usageDaily: "usage_daily",
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
