@@ -8,6 +8,7 @@ import { createApprovalWorkflow } from "./approvals/approval-workflow.js";
 import { silentSlackLogger, type SlackClient, type SlackContext } from "./approvals/context.js";
 import { createAutomationNotify, createAutomationTask } from "./automations/automation-messages.js";
 import { createDailyDigest } from "./digest/daily-digest.js";
+import { createRecordSessionStatus } from "./home/session-status.js";
 import { createHandoffAutoResume } from "./handoff/auto-resume.js";
 import { createHandoffCard } from "./handoff/handoff-card.js";
 import { createMirrorInbound } from "./handoff/mirror-inbound.js";
@@ -33,6 +34,7 @@ export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.A
     createAutomationNotify(deps),
     createAutomationTask(deps),
     createDailyDigest(deps),
+    createRecordSessionStatus(deps),
   ];
 }
 

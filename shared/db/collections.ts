@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   handoffThreads: "handoff_threads",
   opsAlerts: "ops_alerts",
   usageDaily: "usage_daily",
+  whatsappSessions: "whatsapp_sessions",
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
