@@ -39,9 +39,7 @@ async function threadOf(card: Message): Promise<Message[]> {
 /** The "Resume bot" button's value on a card. */
 function resumeValue(card: Message): string {
   const blocks = (card.blocks ?? []) as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
-  const value = blocks
-    .flatMap((b) => b.elements ?? [])
-    .find((e) => e.action_id === RESUME_ACTION_ID)?.value;
+  const value = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === RESUME_ACTION_ID)?.value;
   if (!value) throw new Error("the card has no Resume bot button");
   return value;
 }
