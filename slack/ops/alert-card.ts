@@ -48,6 +48,11 @@ const SUBJECT_LABELS: Record<string, string> = {
   accountId: "WhatsApp account",
 };
 
+/** Inngest's own events (a cron tick, a system event) cannot be sent again by an app. */
+export function canRetry(alert: Pick<OpsAlertDoc, "event">): boolean {
+  return !alert.event.name.startsWith("inngest/");
+}
+
 export function alertCard(alert: OpsAlertDoc, now: Date, timezone: string): SlackMessage {
   const header = `Function ${alert.functionId} failed after its retries`;
   const subject = Object.entries(alert.subject)
@@ -83,7 +88,17 @@ export function alertCard(alert: OpsAlertDoc, now: Date, timezone: string): Slac
       elements: [{ type: "mrkdwn", text: `Retried by ${mention(retry.by)} at ${when}: ${outcome}` }],
     });
   }
-  if (alert.state === "failed" || alert.state === "failed_again") {
+  if (!canRetry(alert)) {
+    blocks.push({
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: "A scheduled or system run: it cannot be sent again; it runs at its next time.",
+        },
+      ],
+    });
+  } else if (alert.state === "failed" || alert.state === "failed_again") {
     blocks.push({
       type: "actions",
       block_id: RETRY_BLOCK_ID,

@@ -7,6 +7,7 @@ import { auditRefusal } from "../../access/audit-refusal.js";
 import { isAdmin } from "../../access/roles.js";
 import type { SlackContext } from "../../approvals/context.js";
 import { mention } from "../../format/time.js";
+import { canRetry } from "../../ops/alert-card.js";
 import { showAlert } from "../../ops/failure-alert.js";
 import { retryEventId } from "../../ops/retry-ids.js";
 import { tellPrivately } from "../tell-privately.js";
@@ -32,6 +33,10 @@ export function retryFailedRunCallback(ctx: SlackContext) {
     const alert = await ctx.db.opsAlerts.get(alertId);
     if (!alert) {
       await tellPrivately(client, ctx.logger, where, "This alert is no longer known.");
+      return;
+    }
+    if (!canRetry(alert)) {
+      await tellPrivately(client, ctx.logger, where, "A scheduled or system run cannot be sent again.");
       return;
     }
     const eventId = retryEventId(alert._id, alert.retries.length + 1);
