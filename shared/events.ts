@@ -358,6 +358,29 @@ export const automationTaskCreateRequested = eventType("automation/task.create-r
   }),
 });
 
+// ---- slack/* : the Slack side ----
+
+/**
+ * A staff member replied in a handoff card's thread: the worker sends `text` to the customer, once.
+ * Event id `slack-reply:<channel>:<ts>` (the Slack message), so a redelivered Slack event sends nothing more.
+ */
+export const slackHandoffReplied = eventType("slack/handoff.replied", {
+  schema: z.object({
+    ...conversationScope,
+    contactId: id,
+    text: z.string().min(1).max(4_096),
+    /** Slack user id of the staff member. */
+    by: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
+    channel: z.string().min(1).max(80),
+    ts: z.string().min(1).max(40),
+    at: isoTime,
+  }),
+});
+
+export function slackHandoffRepliedEventId(channel: string, ts: string): string {
+  return `slack-reply:${channel}:${ts}`;
+}
+
 // ---- the catalogue ----
 
 /** Every event type, once. The checker and tests walk this list. */
@@ -385,6 +408,7 @@ export const catalogue = [
   automationDefinitionToggled,
   automationSlackNotifyRequested,
   automationTaskCreateRequested,
+  slackHandoffReplied,
 ] as const;
 
 export type CatalogueEvent = (typeof catalogue)[number];

@@ -6,6 +6,15 @@ import { createInngestClient, slackAppId } from "../shared/inngest.js";
 import { rolesFromConfig } from "./access/roles.js";
 import { createApprovalWorkflow } from "./approvals/approval-workflow.js";
 import { silentSlackLogger, type SlackClient, type SlackContext } from "./approvals/context.js";
+import { createAutomationNotify, createAutomationTask } from "./automations/automation-messages.js";
+import { createDailyDigest } from "./digest/daily-digest.js";
+import { createRecordSessionStatus } from "./home/session-status.js";
+import { createHandoffAutoResume } from "./handoff/auto-resume.js";
+import { createHandoffCard } from "./handoff/handoff-card.js";
+import { createMirrorInbound } from "./handoff/mirror-inbound.js";
+import { createBrainFailureAlert } from "./ops/brain-failure-alert.js";
+import { createFailureAlert } from "./ops/failure-alert.js";
+import { createRetryOutcome } from "./ops/retry-outcome.js";
 
 export interface SlackFunctionDeps extends SlackContext {
   /** Web API client the functions post with (the Bolt app's). */
@@ -14,7 +23,19 @@ export interface SlackFunctionDeps extends SlackContext {
 
 /** Every Slack-side function, wired to its dependencies (slack/app.ts calls this). */
 export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.Any[] {
-  return [createApprovalWorkflow(deps)];
+  return [
+    createApprovalWorkflow(deps),
+    createHandoffCard(deps),
+    createMirrorInbound(deps),
+    createHandoffAutoResume(deps),
+    createFailureAlert(deps),
+    createRetryOutcome(deps),
+    createBrainFailureAlert(deps),
+    createAutomationNotify(deps),
+    createAutomationTask(deps),
+    createDailyDigest(deps),
+    createRecordSessionStatus(deps),
+  ];
 }
 
 /** Dependencies that only throw: enough to build the functions' configurations, never to run them. */

@@ -8,6 +8,7 @@ import { createAgentFunctions } from "./agent/index.js";
 import { createAutomationFunctions } from "./automations/index.js";
 import type { Brain } from "./agent/brain/types.js";
 import { createProactiveSendFunction, type ProactiveSendDeps } from "./outbound/proactive-send.js";
+import { createSendStaffReply } from "./handoff/send-staff-reply.js";
 import { createOrderUpdateFunctions } from "./order-updates/index.js";
 import { createTimerFunctions } from "./timers/index.js";
 
@@ -24,6 +25,7 @@ export type WorkerFunctions = (deps: WorkerFunctionDeps) => InngestFunction.Any[
 /** Messages to customers outside a conversation turn (nudges, order decisions, handed-off replies). */
 export const createOutboundFunctions: WorkerFunctions = (deps) => [
   createProactiveSendFunction(deps),
+  createSendStaffReply(deps),
   ...createOrderUpdateFunctions(deps),
 ];
 

@@ -462,6 +462,25 @@ export class Engine {
       const data = { function_id: run.functionId, run_id: run.id, error, event: run.event };
       void this.ingest([{ name: "inngest/function.failed", data }]);
     }
+    // As Inngest does for every run that ends; only sent when a function is triggered by it, so
+    // runs nobody watches cost nothing more.
+    if ((run.status === "completed" || run.status === "failed") && this.watchesFinished()) {
+      const data = {
+        function_id: run.functionId,
+        run_id: run.id,
+        event: run.event,
+        ...(run.status === "completed"
+          ? { result: run.output ?? null }
+          : { error: normalizeError(run.error, "Function failed") }),
+      };
+      void this.ingest([{ name: "inngest/function.finished", data }]);
+    }
+  }
+
+  private watchesFinished(): boolean {
+    return this.registry
+      .all()
+      .some((entry) => entry.fn.triggers.some((t) => t.event === "inngest/function.finished"));
   }
 
   // ---- inspection and shutdown ------------------------------------------------------------------

@@ -155,6 +155,18 @@ export const businessHours = () =>
     return { openMinute: open, closeMinute: close };
   });
 
+/** "HH:MM", a time of day (24h) → minutes after midnight. */
+export const timeOfDay = () =>
+  z.string().transform((raw, ctx): number => {
+    const m = /^(\d{1,2}):(\d{2})$/.exec(raw.trim());
+    const minute = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
+      ctx.addIssue({ code: "custom", message: 'must be a time of day "HH:MM", e.g. 09:00' });
+      return z.NEVER;
+    }
+    return minute;
+  });
+
 const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
 /** "mon-fri", "mon-sat", "mon,wed,fri", "sat-sun" → sorted day numbers, 0 = Sunday (as Date#getDay). */

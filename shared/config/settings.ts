@@ -20,6 +20,7 @@ import {
   port,
   signingKey,
   text,
+  timeOfDay,
   timezone,
 } from "./parsers.js";
 
@@ -232,6 +233,46 @@ export const settings = {
     default: "approvals",
     at: "slack.approvalsChannel",
   }),
+  SLACK_HANDOFF_CHANNEL: setting(
+    "slack",
+    "Channel (id or name) where conversations handed to a person are answered, one thread each",
+    text(),
+    { default: "handoff", at: "slack.handoffChannel" },
+  ),
+  SLACK_OPS_CHANNEL: setting("slack", "Channel (id or name) for failure alerts with a Retry button", text(), {
+    default: "ops",
+    at: "slack.opsChannel",
+  }),
+  SLACK_SALES_CHANNEL: setting(
+    "slack",
+    "Channel (id or name) for the daily digest and automation notifications",
+    text(),
+    { default: "sales", at: "slack.salesChannel" },
+  ),
+  SLACK_INTERNAL_NOTE_PREFIX: setting(
+    "slack",
+    "A handoff thread reply starting with this stays an internal note (never sent to the customer)",
+    text(),
+    { default: "//", at: "slack.internalNotePrefix" },
+  ),
+  HANDOFF_AUTO_RESUME: setting(
+    "slack",
+    "Give a handed-off conversation back to the bot after this long without a staff reply (0s = never)",
+    duration(),
+    { default: "12h", at: "slack.handoffAutoResumeMs" },
+  ),
+  BRAIN_ALERT_WINDOW: setting(
+    "slack",
+    "At most one ops alert per WhatsApp account for model failures within this window",
+    duration(),
+    { default: "1h", at: "slack.brainAlertWindowMs" },
+  ),
+  DIGEST_TIME: setting(
+    "slack",
+    "Time of day (HH:MM, in BUSINESS_TIMEZONE) the daily digest of yesterday goes to the sales channel",
+    timeOfDay(),
+    { default: "09:00", at: "slack.digestMinute" },
+  ),
   SLACK_ADMIN_USER_IDS: setting(
     "slack",
     "Comma-separated Slack user ids allowed to run admin commands (empty = nobody)",

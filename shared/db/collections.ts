@@ -11,6 +11,10 @@ export const COLLECTIONS = {
   automationExecutions: "automation_executions",
   auditLog: "audit_log",
   dedupeKeys: "dedupe_keys",
+  handoffThreads: "handoff_threads",
+  opsAlerts: "ops_alerts",
+  usageDaily: "usage_daily",
+  whatsappSessions: "whatsapp_sessions",
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

@@ -35,6 +35,11 @@ export interface ConversationUsage {
   lastTurn?: number;
 }
 
+/** usage_daily: the model usage of one business day ("YYYY-MM-DD"), over every conversation. */
+export interface UsageDailyDoc extends Omit<ConversationUsage, "day" | "dayCostMicroUsd" | "lastTurn"> {
+  _id: string;
+}
+
 export interface ConversationDoc {
   _id: string;
   accountId: string;
@@ -408,7 +413,24 @@ export function conversationsRepo(db: Db): ConversationsRepo {
         },
         { returnDocument: "after", projection: { usage: 1 } },
       );
-      if (updated) return updated.usage;
+      if (updated) {
+        // The day's totals for the daily digest (only a call counted just now adds to them).
+        await db.collection<UsageDailyDoc>(COLLECTIONS.usageDaily).updateOne(
+          { _id: cost.day },
+          {
+            $inc: {
+              calls: 1,
+              inputTokens: usage.inputTokens,
+              outputTokens: usage.outputTokens,
+              cacheReadTokens: usage.cacheReadTokens,
+              cacheWriteTokens: usage.cacheWriteTokens,
+              costMicroUsd: cost.costMicroUsd,
+            },
+          },
+          { upsert: true },
+        );
+        return updated.usage;
+      }
       const current = await conversations.findOne({ _id: id }, { projection: { usage: 1 } });
       return current?.usage ?? null;
     },

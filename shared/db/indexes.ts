@@ -10,7 +10,9 @@ import type { CollectionIndexes } from "./collections.js";
 import { contactIndexes } from "./contacts.js";
 import { conversationIndexes } from "./conversations.js";
 import { dedupeIndexes } from "./dedupe-keys.js";
+import { handoffThreadIndexes } from "./handoff-threads.js";
 import { messageIndexes } from "./messages.js";
+import { opsAlertIndexes } from "./ops-alerts.js";
 import { orderIndexes } from "./orders.js";
 
 /**
@@ -30,6 +32,8 @@ export const ALL_INDEXES: readonly CollectionIndexes[] = [
   executionIndexes,
   auditIndexes,
   dedupeIndexes,
+  handoffThreadIndexes,
+  opsAlertIndexes,
 ];
 
 export async function ensureIndexes(db: Db): Promise<void> {

@@ -26,6 +26,8 @@ export const OUTBOUND_ORIGINS = [
   "automation",
   "order_notification",
   "system",
+  /** A staff member's reply from the Slack handoff thread. */
+  "staff",
 ] as const;
 export type OutboundOrigin = (typeof OUTBOUND_ORIGINS)[number];
 
@@ -55,6 +57,8 @@ export interface MessageDoc {
   /** Outbound only: the sender's idempotency key (e.g. "nudge:<conversationId>:<episode>:1"). */
   dedupeKey?: string;
   origin?: OutboundOrigin;
+  /** Outbound by a person (origin "staff"): who wrote it, e.g. a Slack user id. */
+  author?: string;
   status: MessageStatus;
   /** Outbound: how many times it was handed to the transport. */
   attempts?: number;
@@ -127,6 +131,7 @@ const outboundSchema = z
     dedupeKey: dedupeKeySchema,
     text: textSchema.min(1),
     origin: z.enum(OUTBOUND_ORIGINS),
+    author: z.string().min(1).max(64).optional(),
   })
   .strict();
 export type ReserveOutboundInput = z.input<typeof outboundSchema>;
@@ -260,6 +265,7 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
           text: input.text,
           dedupeKey: input.dedupeKey,
           origin: input.origin,
+          ...(input.author ? { author: input.author } : {}),
           status: "pending",
           attempts: 1,
           at: clock.now(),

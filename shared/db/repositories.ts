@@ -15,6 +15,10 @@ import type { ConversationsRepo } from "./conversations.js";
 import { conversationsRepo } from "./conversations.js";
 import type { DedupeRepo } from "./dedupe-keys.js";
 import { dedupeRepo } from "./dedupe-keys.js";
+import type { HandoffThreadsRepo } from "./handoff-threads.js";
+import { handoffThreadsRepo } from "./handoff-threads.js";
+import type { OpsAlertsRepo } from "./ops-alerts.js";
+import { opsAlertsRepo } from "./ops-alerts.js";
 import type { MessagesRepo } from "./messages.js";
 import { messagesRepo } from "./messages.js";
 import type { OrdersRepo } from "./orders.js";
@@ -30,6 +34,8 @@ export interface Repositories {
   automationExecutions: AutomationExecutionsRepo;
   audit: AuditRepo;
   dedupe: DedupeRepo;
+  handoffThreads: HandoffThreadsRepo;
+  opsAlerts: OpsAlertsRepo;
 }
 
 export interface RepositoryOptions {
@@ -53,5 +59,7 @@ export function createRepositories(db: Db, options: RepositoryOptions = {}): Rep
     ),
     audit: auditRepo(db),
     dedupe: dedupeRepo(db),
+    handoffThreads: handoffThreadsRepo(db),
+    opsAlerts: opsAlertsRepo(db),
   };
 }

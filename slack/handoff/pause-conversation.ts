@@ -4,6 +4,7 @@
 // agent/mode.changed, which also cancels the timers waiting in the old mode.
 import { clock } from "../../shared/clock.js";
 import type { ConversationDoc } from "../../shared/db/index.js";
+import type { Actor } from "../../shared/domain/actor.js";
 import type { ConversationMode } from "../../shared/domain/conversation.js";
 import { conversationModeSchema } from "../../shared/domain/conversation.js";
 import { agentModeChanged } from "../../shared/events.js";
@@ -66,6 +67,15 @@ export async function pauseConversation(
       expectedEpisode: current.episode,
     });
     if (!changed.ok) continue; // the agent moved it meanwhile: read again
+    // The handoff card says who paused it (it is posted on the mode change announced below).
+    const thread = await ctx.db.handoffThreads.open({
+      accountId: current.accountId,
+      conversationId,
+      contactId: current.contactId,
+      episode: changed.conversation.episode,
+      startedAt: changed.conversation.modeChangedAt,
+    });
+    await ctx.db.handoffThreads.setReason(thread._id, { reason: "paused", pausedBy: userId });
     await ctx.db.audit.record({
       actor: { kind: "slack_user", id: userId },
       action: "conversation.paused",
@@ -79,11 +89,13 @@ export async function pauseConversation(
   throw new Error("the conversation kept changing mode; try again");
 }
 
+/** `by`: the Slack user who resumed, or the system actor of an automatic resume. */
 export async function resumeConversation(
   ctx: SlackContext,
   conversationId: string,
-  userId: string,
+  by: string | Actor,
 ): Promise<PauseResult> {
+  const actor: Actor = typeof by === "string" ? { kind: "slack_user", id: by } : by;
   const current = await ctx.db.conversations.getById(conversationId);
   if (!current) throw new Error(`conversation ${conversationId} disappeared`);
   if (current.mode === "opted_out") return { outcome: "opted_out", conversation: current };
@@ -108,7 +120,7 @@ export async function resumeConversation(
     };
   }
   await ctx.db.audit.record({
-    actor: { kind: "slack_user", id: userId },
+    actor,
     action: "conversation.resumed",
     subject: { type: "conversation", id: conversationId },
     accountId: current.accountId,

@@ -30,6 +30,8 @@ export interface SendOnceRequest {
   /** Unique per intended message, e.g. "reply:<inbound message id>:1", "nudge:<conv>:<episode>:1". */
   dedupeKey: string;
   origin: OutboundOrigin;
+  /** Who wrote it, when a person did (origin "staff"). */
+  author?: string;
   /** Short reason kept in the audit log when the send is dropped, e.g. "data-collection-nudge". */
   reason?: string;
   /** Only the opt-out/opt-in confirmations set this: they must reach an opted-out contact. */
@@ -109,6 +111,7 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
       dedupeKey: request.dedupeKey,
       text: request.text,
       origin: request.origin,
+      ...(request.author ? { author: request.author } : {}),
     });
   let reservation = await reserve();
   if (reservation.outcome === "already_sent") return alreadySent(reservation.message);

@@ -6,7 +6,8 @@ import { canDecideOrders } from "../../access/roles.js";
 import type { SlackContext } from "../../approvals/context.js";
 import { APPROVERS_ONLY_TEXT } from "../../commands/orders-texts.js";
 import { BOT_USAGE, parseBotCommand, usageText } from "../../commands/parse.js";
-import { pauseConversation, resumeConversation, type PauseResult } from "../../handoff/pause-conversation.js";
+import { pauseConversation, type PauseResult } from "../../handoff/pause-conversation.js";
+import { resumeFromSlack } from "../../handoff/resume-from-slack.js";
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -27,7 +28,7 @@ function answer(result: PauseResult, phone: string, accounts: number): string {
 }
 
 export function botCommandCallback(ctx: SlackContext) {
-  return async ({ command, ack, respond }: Args): Promise<void> => {
+  return async ({ command, ack, respond, client }: Args): Promise<void> => {
     const userId = command.user_id;
     if (!canDecideOrders(ctx.roles, userId)) {
       await ack({ response_type: "ephemeral", text: APPROVERS_ONLY_TEXT("/bot") });
@@ -56,7 +57,7 @@ export function botCommandCallback(ctx: SlackContext) {
         const result =
           parsed.kind === "pause"
             ? await pauseConversation(ctx, conversation._id, userId)
-            : await resumeConversation(ctx, conversation._id, userId);
+            : await resumeFromSlack({ ...ctx, client }, conversation._id, { userId });
         texts.push(answer(result, parsed.phone, conversations.length));
       }
       await respond({ response_type: "ephemeral", text: texts.join("\n") });
