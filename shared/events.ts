@@ -9,6 +9,7 @@ import { EventType, eventType } from "inngest";
 import type { StandardSchemaV1 } from "inngest";
 import { z } from "zod";
 import { accountIdSchema } from "./domain/account-id.js";
+import { FINAL_EXECUTION_STATUSES } from "./domain/automations.js";
 import { CONVERSATION_MODES, type ConversationMode } from "./domain/conversation.js";
 import { MESSAGE_KINDS } from "./domain/message-kinds.js";
 import { e164Schema } from "./domain/phone.js";
@@ -287,15 +288,7 @@ export const automationRunRequested = eventType("automation/run.requested", {
   }),
 });
 
-export const automationExecutionStatuses = [
-  "succeeded",
-  "failed",
-  "stopped",
-  "cancelled",
-  "loop",
-  "not_matched",
-  "rate_limited",
-] as const;
+export const automationExecutionStatuses = FINAL_EXECUTION_STATUSES;
 /** An automation run finished (for monitoring and Slack notifications). */
 export const automationExecutionFinished = eventType("automation/execution.finished", {
   schema: z.object({

@@ -310,8 +310,8 @@ export function describeDefinitionErrors(raw: unknown): string[] {
 
 // ---- executions ----
 
-export const EXECUTION_STATUSES = [
-  "running",
+/** How a run ends (what `automation/execution.finished` reports). */
+export const FINAL_EXECUTION_STATUSES = [
   "succeeded",
   "failed",
   /** Disabled between two actions. */
@@ -323,6 +323,7 @@ export const EXECUTION_STATUSES = [
   "not_matched",
   "rate_limited",
 ] as const;
+export const EXECUTION_STATUSES = ["running", ...FINAL_EXECUTION_STATUSES] as const;
 export const executionStatusSchema = z.enum(EXECUTION_STATUSES);
 export type ExecutionStatus = z.infer<typeof executionStatusSchema>;
 

@@ -6,9 +6,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/config/index.js";
-import type { DbHandle } from "../../shared/db/index.js";
-import { createInngestClient, workerAppId } from "../../shared/inngest.js";
 import {
   checkSources,
   declaresEventTypes,
@@ -17,9 +14,8 @@ import {
   idCovers,
   type SourceFile,
 } from "../support/inngest-catalogue-check.js";
+import { servedByWorker } from "../support/served-functions.js";
 import { functions as slackFunctions } from "../../slack/functions.js";
-import { createWorkerFunctions } from "../../worker/functions.js";
-import type { Transport } from "../../worker/gateway/transport.js";
 import { HANDLE_MESSAGE_FUNCTION_ID } from "../../worker/agent/handle-message.js";
 import { PROACTIVE_SEND_FUNCTION_ID } from "../../worker/outbound/proactive-send.js";
 import { DATA_COLLECTION_TIMER_ID } from "../../worker/timers/data-collection-timer.js";
@@ -324,17 +320,6 @@ function sourceFiles(dir: string): SourceFile[] {
     path: relative(root, full),
     text: readFileSync(full, "utf8"),
   }));
-}
-
-/** The functions the worker serves, built as worker/app.ts builds them (building runs no step). */
-function servedByWorker() {
-  const config = loadConfig({});
-  return createWorkerFunctions({
-    config,
-    inngest: createInngestClient(config, { appId: workerAppId(config) }),
-    db: {} as DbHandle,
-    transport: {} as Transport,
-  });
 }
 
 describe("served functions (worker/ and slack/ source)", () => {

@@ -5,13 +5,9 @@ import { describe, expect, it } from "vitest";
 import { TRIGGER_TYPES } from "../../../shared/domain/automations.js";
 import { TRIGGER_EVENTS } from "../../../shared/domain/automations-triggers.js";
 import { automationTriggers, eventsByName } from "../../../shared/events.js";
-import type { Transport } from "../../../worker/gateway/transport.js";
-import { loadConfig } from "../../../shared/config/index.js";
-import type { DbHandle } from "../../../shared/db/index.js";
-import { createInngestClient, workerAppId } from "../../../shared/inngest.js";
-import { createWorkerFunctions } from "../../../worker/functions.js";
 import { dispatcherFunctionId, runnerFunctionId } from "../../../worker/automations/index.js";
 import { TRIGGER_EVENT_TYPES } from "../../../worker/automations/trigger-events.js";
+import { servedByWorker } from "../../support/served-functions.js";
 
 type Opts = {
   id: string;
@@ -19,16 +15,6 @@ type Opts = {
   concurrency?: unknown;
   cancelOn?: { event: { name: string } | string; match?: string; if?: string }[];
 };
-/** The functions the worker serves, built as worker/app.ts builds them (building runs no step). */
-function servedByWorker() {
-  const config = loadConfig({});
-  return createWorkerFunctions({
-    config,
-    inngest: createInngestClient(config, { appId: workerAppId(config) }),
-    db: {} as DbHandle,
-    transport: {} as Transport,
-  });
-}
 const byId = new Map(servedByWorker().map((fn) => [fn.opts.id, fn.opts as unknown as Opts]));
 const eventName = (e: { name: string } | string | undefined) => (typeof e === "string" ? e : e?.name);
 
