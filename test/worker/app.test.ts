@@ -20,8 +20,9 @@ afterAll(async () => {
 describe("worker HTTP app", () => {
   it("serves its Inngest functions on /api/inngest", async () => {
     const res = await fetch(`${open.url}/api/inngest`);
-    // The proactive sender and the order-decision notice (the agent and automations are off in this harness).
-    expect(await res.json()).toMatchObject({ function_count: 2, mode: "dev" });
+    // The outbound functions: the proactive sender, staff replies from Slack and the order-decision
+    // notice (the agent and the automations are off in this harness).
+    expect(await res.json()).toMatchObject({ function_count: 3, mode: "dev" });
   });
 
   it("answers /healthz 200 while WhatsApp is ready and 503 while it is not", async () => {
