@@ -11,7 +11,7 @@ import type { DbHandle } from "../shared/db/index.js";
 import { mountInngest, serveJsonErrors } from "../shared/http/index.js";
 import type { InngestClient } from "../shared/inngest.js";
 import { rolesFromConfig } from "./access/roles.js";
-import { silentSlackLogger, type SlackContext, type SlackLogger } from "./approvals/context.js";
+import { silentSlackLogger, type SlackContext, type SlackLogger } from "./context.js";
 import { createSlackFunctions } from "./functions.js";
 import { registerListeners } from "./listeners/index.js";
 

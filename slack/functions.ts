@@ -1,11 +1,8 @@
 // The Inngest functions the Slack side serves. Capability folders add theirs to createSlackFunctions;
-// test/shared/inngest-catalogue.test.ts checks the `functions` list against the event catalogue.
+// test/shared/inngest-catalogue.test.ts reads their source and checks every one against the event catalogue.
 import type { InngestFunction } from "inngest";
-import { loadConfig } from "../shared/config/index.js";
-import { createInngestClient, slackAppId } from "../shared/inngest.js";
-import { rolesFromConfig } from "./access/roles.js";
 import { createApprovalWorkflow } from "./approvals/approval-workflow.js";
-import { silentSlackLogger, type SlackClient, type SlackContext } from "./approvals/context.js";
+import type { SlackClient, SlackContext } from "./context.js";
 import { createAutomationNotify, createAutomationTask } from "./automations/automation-messages.js";
 import { createDailyDigest } from "./digest/daily-digest.js";
 import { createRecordSessionStatus } from "./home/session-status.js";
@@ -37,32 +34,3 @@ export function createSlackFunctions(deps: SlackFunctionDeps): InngestFunction.A
     createRecordSessionStatus(deps),
   ];
 }
-
-/** Dependencies that only throw: enough to build the functions' configurations, never to run them. */
-function inertDeps(): SlackFunctionDeps {
-  const config = loadConfig({});
-  const inert = new Proxy(
-    {},
-    {
-      get: (_target, name) => {
-        throw new Error(
-          `inert Slack dependency used (${String(name)}): build functions with createSlackFunctions`,
-        );
-      },
-    },
-  );
-  return {
-    config,
-    inngest: createInngestClient(config, { appId: slackAppId(config) }),
-    db: inert as SlackFunctionDeps["db"],
-    client: inert as SlackClient,
-    roles: rolesFromConfig(config),
-    logger: silentSlackLogger,
-  };
-}
-
-/**
- * The same functions with inert dependencies, for the catalogue check (it reads triggers, keys and
- * handler source). Never serve this list: createSlackSide builds the real ones from a database.
- */
-export const functions: InngestFunction.Any[] = createSlackFunctions(inertDeps());

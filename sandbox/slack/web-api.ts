@@ -62,31 +62,31 @@ function str(args: Args, key: string): string | undefined {
   return undefined;
 }
 
-/** Blocks arrive as an array (JSON body) or a JSON string (form body). */
-function blocksArg(args: Args, key = "blocks"): unknown[] | undefined {
-  let v = args[key];
+/**
+ * Structured arguments arrive as JSON values (JSON body) or JSON strings (form body, as the WebClient
+ * sends them); undefined when absent. `invalid` is the error a string that is not JSON gets.
+ */
+function jsonArg(args: Args, key: string, invalid: () => SlackApiError): unknown {
+  const v = args[key];
   if (v === undefined || v === null || v === "") return undefined;
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw new SlackApiError("invalid_blocks_format");
-    }
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    throw invalid();
   }
+}
+
+function blocksArg(args: Args, key = "blocks"): unknown[] | undefined {
+  const v = jsonArg(args, key, () => new SlackApiError("invalid_blocks_format"));
+  if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw new SlackApiError("invalid_blocks_format");
   return v;
 }
 
 function objectArg(args: Args, key: string): Record<string, unknown> | undefined {
-  let v = args[key];
-  if (v === undefined || v === null || v === "") return undefined;
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw new SlackApiError("invalid_arguments", [`${key} is not valid JSON`]);
-    }
-  }
+  const v = jsonArg(args, key, () => new SlackApiError("invalid_arguments", [`${key} is not valid JSON`]));
+  if (v === undefined) return undefined;
   if (!v || typeof v !== "object" || Array.isArray(v)) {
     throw new SlackApiError("invalid_arguments", [`${key} must be an object`]);
   }

@@ -9,7 +9,7 @@ import { orderIdSchema } from "../../shared/domain/orders.js";
 import { auditRefusal } from "../access/audit-refusal.js";
 import { canDecideOrders } from "../access/roles.js";
 import { alreadyDecidedText, decidedCard } from "./card.js";
-import type { SlackClient, SlackContext } from "./context.js";
+import type { SlackClient, SlackContext } from "../context.js";
 import { approvalDeadlines } from "./deadlines.js";
 
 export const NOT_AUTHORIZED_TEXT =

@@ -3,7 +3,7 @@
 // in the sales channel. The engine keeps one event per action run (its id), and each post is one step.
 import { clock } from "../../shared/clock.js";
 import { automationSlackNotifyRequested, automationTaskCreateRequested } from "../../shared/events.js";
-import type { SlackClient, SlackContext } from "../approvals/context.js";
+import type { SlackClient, SlackContext } from "../context.js";
 import { escapeMrkdwn } from "../format/escape.js";
 import { formatSlackTime, mention } from "../format/time.js";
 

@@ -1,7 +1,7 @@
 // Every day at DIGEST_TIME (BUSINESS_TIMEZONE) the sales channel gets yesterday's numbers.
 import { clock } from "../../shared/clock.js";
 import { localDay, zonedTimeToUtc } from "../../shared/domain/business-hours.js";
-import type { SlackClient, SlackContext } from "../approvals/context.js";
+import type { SlackClient, SlackContext } from "../context.js";
 import { digestText } from "./digest-text.js";
 import { digestFigures } from "./figures.js";
 

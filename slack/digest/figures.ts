@@ -2,6 +2,7 @@
 // [from, to): conversations with messages, new contacts, orders by what happened to them, the median
 // time to a decision, handoffs, model usage and automation runs.
 import { COLLECTIONS, type DbHandle, type UsageDailyDoc } from "../../shared/db/index.js";
+import { orderTotals } from "../figures/order-totals.js";
 
 export interface DigestFigures {
   day: string;
@@ -38,32 +39,12 @@ export async function digestFigures(
     .toArray();
   const newContacts = await c(COLLECTIONS.contacts).countDocuments({ createdAt: at });
 
-  const [created] = await c(COLLECTIONS.orders)
-    .aggregate<{ count: number; amountMinor: number; currency: string }>([
-      { $match: { createdAt: at } },
-      {
-        $group: {
-          _id: null,
-          count: { $sum: 1 },
-          amountMinor: { $sum: "$totalMinor" },
-          currency: { $first: "$currency" },
-        },
-      },
-    ])
-    .toArray();
-  const decided = await c(COLLECTIONS.orders)
-    .aggregate<{ _id: string; count: number; amountMinor: number; currency: string }>([
-      { $match: { decidedAt: at, status: { $in: ["approved", "rejected", "expired"] } } },
-      {
-        $group: {
-          _id: "$status",
-          count: { $sum: 1 },
-          amountMinor: { $sum: "$totalMinor" },
-          currency: { $first: "$currency" },
-        },
-      },
-    ])
-    .toArray();
+  const [created] = await orderTotals(db.db, { createdAt: at });
+  const decided = await orderTotals(
+    db.db,
+    { decidedAt: at, status: { $in: ["approved", "rejected", "expired"] } },
+    true,
+  );
   const decisionTimes = await c(COLLECTIONS.orders)
     .find(
       { decidedAt: at, status: { $in: ["approved", "rejected"] } },

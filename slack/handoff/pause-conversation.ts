@@ -8,7 +8,7 @@ import type { Actor } from "../../shared/domain/actor.js";
 import type { ConversationMode } from "../../shared/domain/conversation.js";
 import { conversationModeSchema } from "../../shared/domain/conversation.js";
 import { agentModeChanged } from "../../shared/events.js";
-import type { SlackContext } from "../approvals/context.js";
+import type { SlackContext } from "../context.js";
 import { resumeMode } from "./resume-mode.js";
 
 export type PauseResult =

@@ -1,7 +1,7 @@
 // Reads what a handoff card shows from MongoDB and posts or refreshes it.
 import { clock } from "../../shared/clock.js";
 import type { HandoffThreadDoc } from "../../shared/db/index.js";
-import type { SlackClient, SlackContext } from "../approvals/context.js";
+import type { SlackClient, SlackContext } from "../context.js";
 import { handoffCard } from "./card.js";
 
 export interface HandoffSlackDeps extends SlackContext {

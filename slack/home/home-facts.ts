@@ -4,7 +4,8 @@
 import { clock } from "../../shared/clock.js";
 import { localDay, zonedTimeToUtc } from "../../shared/domain/business-hours.js";
 import { COLLECTIONS } from "../../shared/db/index.js";
-import type { SlackClient, SlackContext } from "../approvals/context.js";
+import { orderTotals } from "../figures/order-totals.js";
+import type { SlackClient, SlackContext } from "../context.js";
 import type { WhatsappSessionDoc } from "./session-status.js";
 
 export interface HomeFacts {
@@ -89,20 +90,7 @@ export async function homeFacts(ctx: SlackContext, client: SlackClient): Promise
   const tz = ctx.config.business.timezone;
   const [y, m, d] = localDay(clock.now(), tz).split("-").map(Number) as [number, number, number];
   const from = new Date(zonedTimeToUtc({ year: y, month: m, day: d }, 0, tz));
-  const [today] = await db.db
-    .collection(COLLECTIONS.orders)
-    .aggregate<{ count: number; amountMinor: number; currency: string }>([
-      { $match: { createdAt: { $gte: from } } },
-      {
-        $group: {
-          _id: null,
-          count: { $sum: 1 },
-          amountMinor: { $sum: "$totalMinor" },
-          currency: { $first: "$currency" },
-        },
-      },
-    ])
-    .toArray();
+  const [today] = await orderTotals(db.db, { createdAt: { $gte: from } });
   return {
     pending,
     pendingCount: pendingOrders.length,

@@ -2,7 +2,7 @@
 // A late, older announcement never overwrites a newer one.
 import { whatsappSessionStatusChanged } from "../../shared/events.js";
 import { COLLECTIONS } from "../../shared/db/index.js";
-import type { SlackContext } from "../approvals/context.js";
+import type { SlackContext } from "../context.js";
 
 export const RECORD_SESSION_STATUS_ID = "record-whatsapp-session-status";
 

@@ -1,7 +1,7 @@
 // Every Slack listener, registered on the Bolt app (one file per callback, as in Slack's bolt-ts
 // starter template).
 import type { App } from "@slack/bolt";
-import type { SlackContext } from "../approvals/context.js";
+import type { SlackContext } from "../context.js";
 import { registerActions } from "./actions/index.js";
 import { registerCommands } from "./commands/index.js";
 import { registerEvents } from "./events/index.js";

@@ -1,6 +1,6 @@
 // Feedback only the person who clicked or typed sees (an ephemeral message in the channel).
 import type { webApi } from "@slack/bolt";
-import type { SlackLogger } from "../approvals/context.js";
+import type { SlackLogger } from "../context.js";
 
 export async function tellPrivately(
   client: Pick<webApi.WebClient, "chat">,

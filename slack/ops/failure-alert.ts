@@ -3,7 +3,7 @@
 // an `onFailure` handler is built on), so no function has to opt in. One alert per failed run (the
 // run id is the document's id); the failure of a retried run updates its alert instead.
 import { clock } from "../../shared/clock.js";
-import type { SlackClient, SlackContext } from "../approvals/context.js";
+import type { SlackClient, SlackContext } from "../context.js";
 import { alertCard, oneLineError, subjectOf } from "./alert-card.js";
 import { isRetryEventId } from "./retry-ids.js";
 

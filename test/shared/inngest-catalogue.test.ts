@@ -14,8 +14,7 @@ import {
   idCovers,
   type SourceFile,
 } from "../support/inngest-catalogue-check.js";
-import { servedByWorker } from "../support/served-functions.js";
-import { functions as slackFunctions } from "../../slack/functions.js";
+import { servedBySlack, servedByWorker } from "../support/served-functions.js";
 import { HANDLE_MESSAGE_FUNCTION_ID } from "../../worker/agent/handle-message.js";
 import { PROACTIVE_SEND_FUNCTION_ID } from "../../worker/outbound/proactive-send.js";
 import { DATA_COLLECTION_TIMER_ID } from "../../worker/timers/data-collection-timer.js";
@@ -337,7 +336,7 @@ describe("served functions (worker/ and slack/ source)", () => {
       ]),
     );
     // Every function the sides serve is one whose source the check reads.
-    const served = [...servedByWorker(), ...slackFunctions].map((fn) => fn.opts.id);
+    const served = [...servedByWorker(), ...servedBySlack()].map((fn) => fn.opts.id);
     expect(served.length).toBeGreaterThan(0);
     expect(served.filter((id) => !ids.some((defined) => idCovers(defined, id)))).toEqual([]);
     const workerWaits = sourceFiles("worker").flatMap((file) => extractWaits(file.text));

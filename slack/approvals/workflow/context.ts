@@ -2,7 +2,7 @@
 // its Web API client, and the card as the post-card step left it (JSON-safe: that step's output).
 import type { GetStepTools } from "inngest";
 import type { InngestClient } from "../../../shared/inngest.js";
-import type { SlackClient, SlackContext } from "../context.js";
+import type { SlackClient, SlackContext } from "../../context.js";
 
 export type ApprovalStep = GetStepTools<InngestClient>;
 

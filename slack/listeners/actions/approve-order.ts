@@ -1,6 +1,6 @@
 // "Approve" on an approval card (the confirm dialog already ran in Slack).
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { decideOrder } from "../../approvals/decide-order.js";
 import { tellPrivately } from "../tell-privately.js";
 

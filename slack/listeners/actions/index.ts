@@ -2,7 +2,7 @@
 import type { App } from "@slack/bolt";
 import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../../approvals/card.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { approveOrderCallback } from "./approve-order.js";
 import { rejectOrderCallback } from "./reject-order.js";
 import { RESUME_ACTION_ID } from "../../handoff/card.js";

@@ -7,7 +7,7 @@ import { orderIdSchema } from "../../../shared/domain/orders.js";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { canDecideOrders } from "../../access/roles.js";
 import { alreadyDecidedText } from "../../approvals/card.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { NOT_AUTHORIZED_TEXT } from "../../approvals/decide-order.js";
 import { rejectModal } from "../../approvals/reject-modal.js";
 import { tellPrivately } from "../tell-privately.js";

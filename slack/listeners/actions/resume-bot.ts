@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { canDecideOrders } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { mention } from "../../format/time.js";
 import { resumeFromSlack } from "../../handoff/resume-from-slack.js";
 import { tellPrivately } from "../tell-privately.js";

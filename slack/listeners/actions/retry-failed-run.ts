@@ -5,7 +5,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { clock } from "../../../shared/clock.js";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { isAdmin } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { mention } from "../../format/time.js";
 import { canRetry } from "../../ops/alert-card.js";
 import { showAlert } from "../../ops/failure-alert.js";

@@ -15,7 +15,7 @@ import { automationNameSchema } from "../../../shared/domain/automations.js";
 import { automationDefinitionToggled, automationToggledEventId } from "../../../shared/events.js";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { isAdmin } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import {
   ADMINS_ONLY_TEXT,
   changedText,

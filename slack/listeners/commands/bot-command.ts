@@ -3,7 +3,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { canDecideOrders } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { APPROVERS_ONLY_TEXT } from "../../commands/orders-texts.js";
 import { BOT_USAGE, parseBotCommand, usageText } from "../../commands/parse.js";
 import { pauseConversation, type PauseResult } from "../../handoff/pause-conversation.js";

@@ -1,6 +1,6 @@
 // Slash commands (declared in manifest.yml).
 import type { App } from "@slack/bolt";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { automationCommandCallback } from "./automation-command.js";
 import { botCommandCallback } from "./bot-command.js";
 import { ordersCommandCallback } from "./orders-command.js";

@@ -4,7 +4,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { clock } from "../../../shared/clock.js";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { canDecideOrders } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { approvalDeadlines } from "../../approvals/deadlines.js";
 import {
   APPROVERS_ONLY_TEXT,

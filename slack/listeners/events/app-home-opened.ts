@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { clock } from "../../../shared/clock.js";
 import { canDecideOrders, isAdmin } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { homeFacts } from "../../home/home-facts.js";
 import { homeView } from "./home-view.js";
 

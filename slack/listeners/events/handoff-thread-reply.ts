@@ -6,7 +6,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { clock } from "../../../shared/clock.js";
 import { slackHandoffReplied, slackHandoffRepliedEventId } from "../../../shared/events.js";
 import { canDecideOrders } from "../../access/roles.js";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { tellPrivately } from "../tell-privately.js";
 
 type Args = SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs;

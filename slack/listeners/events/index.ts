@@ -1,6 +1,6 @@
 // Events API events (Bolt acks them before the listener runs).
 import type { App } from "@slack/bolt";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { appHomeOpenedCallback } from "./app-home-opened.js";
 import { handoffThreadReplyCallback } from "./handoff-thread-reply.js";
 

@@ -1,6 +1,6 @@
 // Modal submissions.
 import type { App } from "@slack/bolt";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { REJECT_VIEW_CALLBACK_ID } from "../../approvals/reject-modal.js";
 import { rejectReasonSubmittedCallback } from "./reject-reason-submitted.js";
 

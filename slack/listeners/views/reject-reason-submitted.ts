@@ -2,7 +2,7 @@
 // stays open); otherwise the modal closes and the decision is made. If someone decided meanwhile,
 // the submitter is told privately who did, and nothing changes.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import type { SlackContext } from "../../approvals/context.js";
+import type { SlackContext } from "../../context.js";
 import { decideOrder } from "../../approvals/decide-order.js";
 import { parseRejectMetadata, readRejectReason, REASON_BLOCK_ID } from "../../approvals/reject-modal.js";
 import { tellPrivately } from "../tell-privately.js";

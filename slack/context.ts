@@ -1,10 +1,10 @@
-// What the approval listeners and the approval workflow share: the database, the Slack Web API
-// client, the Inngest client, roles and the settings the cards need.
+// What every part of the Slack side shares (listeners and Inngest functions): the database, the
+// Inngest client, the settings, roles and the logger; and the Web API client type they post with.
 import type { webApi } from "@slack/bolt";
-import type { Config } from "../../shared/config/index.js";
-import type { DbHandle } from "../../shared/db/index.js";
-import type { InngestClient } from "../../shared/inngest.js";
-import type { SlackRoles } from "../access/roles.js";
+import type { Config } from "../shared/config/index.js";
+import type { DbHandle } from "../shared/db/index.js";
+import type { InngestClient } from "../shared/inngest.js";
+import type { SlackRoles } from "./access/roles.js";
 
 export type SlackClient = Pick<webApi.WebClient, "chat" | "views">;
 
