@@ -197,7 +197,8 @@ export async function performAction(
             ...slackRequestScope(run),
             assignee: action.assignee,
             title: text(action.title, "the task title"),
-            ...(dueMs ? { dueAt: new Date(clock.nowMs() + dueMs).toISOString() } : {}),
+            // Due from the same instant the request is stamped with.
+            ...(dueMs ? { dueAt: new Date(Date.parse(at) + dueMs).toISOString() } : {}),
             at,
           },
           { id: eventId(run, "task") },
