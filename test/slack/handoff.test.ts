@@ -4,6 +4,8 @@
 // and the automatic resume giving the conversation back to the agent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESUME_ACTION_ID } from "../../slack/handoff/card.js";
+import { BrainUnavailableError } from "../../worker/agent/brain/errors.js";
+import type { Brain } from "../../worker/agent/brain/types.js";
 import type { AgentWorker } from "../worker/agent/support/agent-harness.js";
 import { eventually, nextPhone, startSlackHarness, type SlackHarness } from "./support/slack-harness.js";
 
@@ -11,10 +13,18 @@ const HOUR = 3_600_000;
 
 let h: SlackHarness;
 let worker: AgentWorker;
+/** A second WhatsApp number whose model refuses every request (a bad key, say). */
+let brainless: AgentWorker;
+const failingBrain: Brain = {
+  kind: "claude",
+  decide: () =>
+    Promise.reject(new BrainUnavailableError("Anthropic API 401 authentication_error", "anthropic-api", 401)),
+};
 
 beforeAll(async () => {
   h = await startSlackHarness({ env: { HANDOFF_AUTO_RESUME: "12h" } });
   worker = await h.startAgentWorker("default");
+  brainless = await h.startAgentWorker("brainless", {}, failingBrain);
 }, 60_000);
 afterAll(async () => {
   await h?.stop();
@@ -152,6 +162,29 @@ describe("the handoff inbox", () => {
     const second = await cardOf(phone, 1);
     expect(JSON.stringify(second.blocks)).toContain("Previous handoff");
   }, 120_000);
+
+  it("hands the conversation to a person with a card when the agent's model fails", async () => {
+    const phone = nextPhone();
+    await brainless.say(phone, "hola, quiero colágeno");
+    expect(brainless.received(phone)).toEqual([
+      "Disculpa, tuve un problema para responderte. Una persona de nuestro equipo te escribirá en breve.",
+    ]);
+    expect((await brainless.conversation(phone)).mode).toBe("handoff");
+    const card = await cardOf(phone);
+    expect(JSON.stringify(card.blocks)).toContain("the agent's model failed");
+    expect(JSON.stringify(card.blocks)).toContain("hola, quiero colágeno");
+
+    // The customer writes again: no second fallback, the message goes to the card's thread.
+    await brainless.say(phone, "¿hay alguien?");
+    expect(brainless.received(phone)).toHaveLength(1);
+    await eventually(
+      async () => ((await threadOf(card)).some((m) => m.text.includes("¿hay alguien?")) ? true : undefined),
+      15_000,
+      "the customer message in the thread",
+    );
+    await settle();
+    expect(await cardsFor(phone)).toHaveLength(1);
+  }, 60_000);
 
   it("gives the conversation back to the bot after HANDOFF_AUTO_RESUME without a staff reply, on the engine clock", async () => {
     const phone = nextPhone();

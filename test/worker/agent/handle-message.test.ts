@@ -330,6 +330,10 @@ describe("handle-message with the Claude adapter (fake Messages API)", () => {
       "Disculpa, tuve un problema para responderte. Una persona de nuestro equipo te escribirá en breve.",
     ]);
     const conversation = await claude.conversation(phone);
+    expect(conversation.mode).toBe("handoff");
+    expect(eventsFor(h, "agent/handoff.requested", conversation._id).map((e) => e.data)).toEqual([
+      expect.objectContaining({ reason: "brain-error" }),
+    ]);
     expect(eventsFor(h, "agent/brain.failed", conversation._id).map((e) => e.data)).toEqual([
       expect.objectContaining({ kind: "anthropic-api", status: 529 }),
     ]);

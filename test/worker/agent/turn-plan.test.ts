@@ -48,14 +48,16 @@ describe("turn plans", () => {
     ]);
   });
 
-  it("answers in the customer's language when the brain is unavailable", () => {
+  it("answers in the customer's language and hands off to a person when the brain is unavailable", () => {
     const plan = brainUnavailablePlan(
-      context({ newMessages: [{ direction: "in", text: "hello, I want to order" }] }),
+      context({ mode: "promos", newMessages: [{ direction: "in", text: "hello, I want to order" }] }),
     );
     expect(plan.replies.map((r) => r.text)).toEqual([
       "Sorry, I had a problem answering you. Someone from our team will write to you shortly.",
     ]);
-    expect(plan.transitions).toEqual([]);
+    expect(plan.transitions).toEqual([{ from: "promos", to: "handoff" }]);
+    expect(plan.handoff).toEqual({ reason: "brain-error", summary: expect.any(String) });
+    expect(plan.createOrder).toBeUndefined();
   });
 
   it("hands off to a person when the daily cost cap is reached", () => {

@@ -4,7 +4,8 @@
 //
 // Retriable model errors (429/529/5xx, network) fail the step so Inngest retries it; the replies are
 // sent by a later step, so a retry never repeats one. A non-retriable error (or the last attempt)
-// plans a polite fallback and an `agent/brain.failed` alert, never a stack trace.
+// plans a polite fallback, hands the conversation to a person and sends an `agent/brain.failed`
+// alert, never a stack trace.
 import { RetryAfterError } from "inngest";
 import { clock } from "../../../shared/clock.js";
 import { localDay } from "../../../shared/domain/business-hours.js";

@@ -16,12 +16,17 @@ export type TurnPlan = Omit<AgentPlan, "handoff"> & {
   handoff?: { reason: HandoffReason; summary: string };
 };
 
-/** The brain failed for good: a polite reply, nothing else changes (the alert goes to Slack). */
+/**
+ * The brain failed for good: a polite reply, and the conversation goes to a person (the reply promises
+ * one), who answers from the handoff card's thread; the alert goes to the ops channel.
+ */
 export function brainUnavailablePlan(context: BrainContext): TurnPlan {
   const language = languageOf(context);
   return {
     ...emptyPlan(language),
     replies: [{ text: textsIn(language).brainFallbackReply, kind: "brain-fallback" }],
+    transitions: transitionsTo(context.mode, "handoff"),
+    handoff: { reason: "brain-error", summary: "The agent's model could not answer this conversation" },
   };
 }
 
