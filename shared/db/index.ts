@@ -22,10 +22,5 @@ export { opsAlertId } from "./ops-alerts.js";
 export { MAX_MESSAGE_TEXT, MAX_WA_MESSAGE_ID } from "./messages.js";
 export { defaultCatalogSeed } from "./catalog.js";
 export { defaultAutomationSeed } from "./automations.js";
-export {
-  describeRecentRuns,
-  dryRunAutomation,
-  formatDryRun,
-  formatRecentRuns,
-} from "./automation-inspect.js";
+export { describeRecentRuns, dryRunAutomation } from "./automation-inspect.js";
 export type { DryRun, DryRunAction, RecentRuns, RunSummary } from "./automation-inspect.js";

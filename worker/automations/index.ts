@@ -1,6 +1,6 @@
 // CRM automations: per trigger type a dispatcher (which automations does this event concern?) and a
 // runner (one run per automation and event), the inactivity scan, and the recorder of runs that a
-// disable cancelled. Inspection and dry runs for Slack are in shared/db/automation-inspect.ts.
+// disable cancelled. Inspection and dry runs for Slack are read by shared/db/automation-inspect.ts.
 import type { InngestFunction } from "inngest";
 import { TRIGGER_TYPES } from "../../shared/domain/automations.js";
 import { createCancellationRecorder } from "./cancellations.js";

@@ -5,16 +5,12 @@
 // dry run of the trigger and conditions against a contact as it is now.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { clock } from "../../../shared/clock.js";
-import {
-  describeRecentRuns,
-  dryRunAutomation,
-  formatDryRun,
-  formatRecentRuns,
-} from "../../../shared/db/automation-inspect.js";
+import { describeRecentRuns, dryRunAutomation } from "../../../shared/db/automation-inspect.js";
 import { automationNameSchema } from "../../../shared/domain/automations.js";
 import { automationDefinitionToggled, automationToggledEventId } from "../../../shared/events.js";
 import { auditRefusal } from "../../access/audit-refusal.js";
 import { isAdmin } from "../../access/roles.js";
+import { formatDryRun, formatRecentRuns } from "../../commands/inspect-texts.js";
 import type { SlackContext } from "../../context.js";
 import {
   ADMINS_ONLY_TEXT,

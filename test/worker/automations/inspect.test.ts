@@ -2,12 +2,8 @@
 // posts the text): real runs through the local engine, and dry runs that change nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultAutomationSeed } from "../../../shared/db/automations.js";
-import {
-  describeRecentRuns,
-  dryRunAutomation,
-  formatDryRun,
-  formatRecentRuns,
-} from "../../../shared/db/automation-inspect.js";
+import { describeRecentRuns, dryRunAutomation } from "../../../shared/db/automation-inspect.js";
+import { formatDryRun, formatRecentRuns } from "../../../slack/commands/inspect-texts.js";
 import { nextPhone, startAutomationHarness, type AutomationHarness } from "./support/automation-harness.js";
 
 let h: AutomationHarness;
