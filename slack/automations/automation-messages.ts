@@ -1,6 +1,7 @@
 // The automations' Slack actions: "notify Slack" posts its text (variables already filled in by the
-// worker) to its channel or the sales channel; "create task" gives the task to a person by mention
-// in the sales channel. The engine keeps one event per action run (its id), and each post is one step.
+// worker) to its channel or the sales channel; "create task" gives the task to its assignee in a
+// direct message from the bot (a task is one person's to do, like a CRM's task notification). The
+// engine keeps one event per action run (its id), and each post is one step.
 import { clock } from "../../shared/clock.js";
 import { automationSlackNotifyRequested, automationTaskCreateRequested } from "../../shared/events.js";
 import type { SlackClient, SlackContext } from "../context.js";
@@ -55,8 +56,9 @@ export function createAutomationTask(deps: AutomationSlackDeps) {
           ? ` (due ${formatSlackTime(new Date(dueAt), clock.now(), deps.config.business.timezone)})`
           : "";
         const text = `:memo: Task for ${mention(assignee)}: ${escapeMrkdwn(title)}${due}`;
+        // A user id as the channel posts in the bot's DM with that person.
         const sent = await deps.client.chat.postMessage({
-          channel: deps.config.slack.salesChannel,
+          channel: assignee,
           text,
           blocks: [
             { type: "section", text: { type: "mrkdwn", text } },

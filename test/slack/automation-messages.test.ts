@@ -1,6 +1,7 @@
 // The automations' Slack actions, as the worker's runner announces them: a notification lands in
-// its channel (or the sales channel) once, a task mentions its assignee in the sales channel.
+// its channel (or the sales channel) once, a task reaches its assignee in a direct message.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BOT, dmChannelId } from "../../sandbox/slack/directory.js";
 import { eventually, startSlackHarness, type SlackHarness } from "./support/slack-harness.js";
 
 let h: SlackHarness;
@@ -57,10 +58,17 @@ describe("automation messages in Slack", () => {
       },
     ]);
     const task = await eventually(
-      async () => (await h.workspace.messages("sales")).find((m) => m.text.includes("Llamar a Ana")),
+      async () => {
+        // The DM channel exists once the bot has written there.
+        const dm = await h.workspace.messages(dmChannelId(assignee)).catch(() => []);
+        return dm.find((m) => m.text.includes("Llamar a Ana"));
+      },
       15_000,
-      "the task",
+      "the task in the assignee's DM",
     );
     expect(task.text).toContain(`<@${assignee}>`);
+    expect(task.user).toBe(BOT.userId);
+    await h.engine.settle();
+    expect((await h.workspace.messages("sales")).some((m) => m.text.includes("Llamar a Ana"))).toBe(false);
   }, 60_000);
 });
