@@ -26,7 +26,15 @@ const eventSchema = z
     ts: z.number().nullish(),
   })
   .loose();
-const eventsSchema = z.union([eventSchema, z.array(eventSchema)]);
+const eventListSchema = z.array(eventSchema);
+
+/** zod's issues as one line a client can act on: "0.name: Invalid input: expected string, received object". */
+function issuesText(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
 const limitSchema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1));
 const statusSchema = z.enum(["queued", "running", "sleeping", "waiting", "completed", "failed", "cancelled"]);
 const advanceSchema = z.object({ ms: z.number().int().nonnegative().max(MAX_ADVANCE_MS) }).strict();
@@ -44,12 +52,13 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
       res.status(401).json({ ids: [], status: 401, error: "Event key not found" });
       return;
     }
-    const parsed = eventsSchema.safeParse(req.body);
+    // One event or a list of them; a problem is named by its place in the list ("0.name: ...").
+    const parsed = eventListSchema.safeParse(Array.isArray(req.body) ? req.body : [req.body]);
     if (!parsed.success) {
-      res.status(400).json({ ids: [], status: 400, error: `invalid events: ${parsed.error.message}` });
+      res.status(400).json({ ids: [], status: 400, error: `invalid events: ${issuesText(parsed.error)}` });
       return;
     }
-    const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const list = parsed.data;
     const ids = await engine.ingest(
       list.map(({ id: _id, ts: _ts, data: _data, ...e }) => ({
         ...e,
@@ -72,7 +81,9 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
     }
     const parsed = syncBodySchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ ok: false, status: 400, error: `invalid sync body: ${parsed.error.message}` });
+      res
+        .status(400)
+        .json({ ok: false, status: 400, error: `invalid sync body: ${issuesText(parsed.error)}` });
       return;
     }
     const problems = registrationProblems(parsed.data);

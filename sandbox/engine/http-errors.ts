@@ -57,7 +57,9 @@ const BODY_ERRORS: Record<string, [number, string]> = {
 export function jsonErrors(log: (msg: string) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const { status, message } = describe(err);
-    if (status >= 500) log(`${req.method} ${req.path} failed: ${(err as Error)?.message ?? String(err)}`);
+    // The route's pattern, not the path: the path of `POST /e/:eventKey` carries the event key.
+    const route = typeof req.route?.path === "string" ? req.route.path : "(no route)";
+    if (status >= 500) log(`${req.method} ${route} failed: ${(err as Error)?.message ?? String(err)}`);
     if (res.headersSent) {
       res.destroy();
       return;
@@ -68,10 +70,14 @@ export function jsonErrors(log: (msg: string) => void): ErrorRequestHandler {
 
 function describe(err: unknown): { status: number; message: string } {
   if (err instanceof ClientError) return { status: err.status, message: err.message };
-  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown } | null;
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; code?: unknown } | null;
   const known = typeof e?.type === "string" ? BODY_ERRORS[e.type] : undefined;
   if (known) return { status: known[0], message: known[1] };
   const status = Number(e?.status ?? e?.statusCode);
+  // zlib's codes (gzip/deflate Z_*, brotli ERR__*): the body is not what its Content-Encoding says.
+  if (status === 400 && typeof e?.code === "string" && /^(Z_|ERR__)/.test(e.code)) {
+    return { status, message: "request body could not be decompressed (not valid gzip, deflate or br data)" };
+  }
   if (Number.isInteger(status) && status >= 400 && status < 500) {
     // e.g. a path with a bad %-escape
     return { status, message: status === 400 ? "bad request" : `request refused (${status})` };

@@ -15,6 +15,15 @@ import { RefusedCustomerMessageError, type SandboxPhones } from "./phones.js";
 
 const E164_HINT = "an E.164 phone number like +5215550001";
 
+/**
+ * A lone UTF-16 surrogate (JSON allows "\ud800") cannot be stored as UTF-8: MongoDB would keep "�"
+ * instead, and a 202 promises the message is stored as sent.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = (what: string) => ({
+  error: `${what} must be valid Unicode text (it has a lone surrogate)`,
+});
+
 export const customerMessageSchema = z.object(
   {
     from: z
@@ -23,12 +32,18 @@ export const customerMessageSchema = z.object(
     text: z
       .string({ error: "text must be a string" })
       .refine((value) => value.trim().length > 0, { error: "text must not be empty" })
-      .refine((value) => value.length <= 65_536, { error: "text must be at most 65536 characters" }),
-    name: z.string({ error: "name must be a string" }).max(200, { error: "name is too long" }).optional(),
+      .refine((value) => value.length <= 65_536, { error: "text must be at most 65536 characters" })
+      .refine((value) => !LONE_SURROGATE.test(value), wellFormed("text")),
+    name: z
+      .string({ error: "name must be a string" })
+      .max(200, { error: "name is too long" })
+      .refine((value) => !LONE_SURROGATE.test(value), wellFormed("name"))
+      .optional(),
     id: z
       .string({ error: "id must be a string" })
       .min(1, { error: "id must not be empty" })
       .max(MAX_WA_MESSAGE_ID, { error: `id must be at most ${MAX_WA_MESSAGE_ID} characters` })
+      .refine((value) => !LONE_SURROGATE.test(value), wellFormed("id"))
       .optional(),
   },
   { error: "body must be a JSON object" },

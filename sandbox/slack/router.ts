@@ -25,6 +25,10 @@ const ts = (what: string) =>
     .string({ error: `${what} must be a string` })
     .regex(/^\d{1,12}\.\d{1,8}$/, { error: `${what} must be a Slack timestamp like 1700000000.000100` });
 
+/** A lone UTF-16 surrogate (JSON allows "\ud800") is no text Slack could carry: it would arrive as "�". */
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = { error: "text must be valid Unicode text (it has a lone surrogate)" };
+
 const actionSchema = z.object(
   {
     channel: id("channel"),
@@ -56,7 +60,11 @@ const commandSchema = z.object(
     command: z
       .string({ error: "command must be a string" })
       .regex(/^\/[a-z0-9_-]{1,31}$/i, { error: 'command must be a slash command like "/automation"' }),
-    text: z.string({ error: "text must be a string" }).max(4000, { error: "text is too long" }).default(""),
+    text: z
+      .string({ error: "text must be a string" })
+      .max(4000, { error: "text is too long" })
+      .refine((v) => !LONE_SURROGATE.test(v), wellFormed)
+      .default(""),
     userId: id("userId"),
     channel: id("channel").optional(),
   },
@@ -69,7 +77,8 @@ const messageSchema = z.object(
     text: z
       .string({ error: "text must be a string" })
       .refine((v) => v.trim().length > 0, { error: "text must not be empty" })
-      .refine((v) => v.length <= 40_000, { error: "text must be at most 40000 characters" }),
+      .refine((v) => v.length <= 40_000, { error: "text must be at most 40000 characters" })
+      .refine((v) => !LONE_SURROGATE.test(v), wellFormed),
     userId: id("userId"),
     thread_ts: ts("thread_ts").optional(),
   },

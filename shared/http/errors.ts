@@ -20,7 +20,19 @@ interface HttpishError {
   statusCode?: unknown;
   type?: unknown;
   name?: unknown;
+  code?: unknown;
 }
+
+/**
+ * Node's zlib error codes: `Z_DATA_ERROR` and kin for gzip and deflate, `ERR__ERROR_FORMAT_…` and kin
+ * for brotli. The body parsers pass them on as a bare 400 when a body is not what its
+ * Content-Encoding says.
+ */
+function isDecompressionError(code: unknown): boolean {
+  return typeof code === "string" && /^(Z_|ERR__)/.test(code);
+}
+
+const CORRUPT_ENCODING_ERROR = "body could not be decompressed (not valid gzip, deflate or br data)";
 
 /** Our words for the client errors Express's body parsers and router raise, by their `type`. */
 const CLIENT_ERRORS: Record<string, { status: number; error: string }> = {
@@ -50,6 +62,7 @@ export function describeHttpError(error: unknown): { status: number; error: stri
   const status = statusOf(e);
   // The router's URIError for a bad %-escape in a path parameter.
   if (e.name === "URIError") return { status: 400, error: "the path has an invalid %-escape" };
+  if (status === 400 && isDecompressionError(e.code)) return { status: 400, error: CORRUPT_ENCODING_ERROR };
   if (status !== undefined && status >= 400 && status < 500) {
     return { status, error: status === 404 ? "not found" : "bad request" };
   }

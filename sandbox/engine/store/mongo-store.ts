@@ -48,7 +48,8 @@ export class MongoStore implements EngineStore {
   }
 
   static async connect(uri: string, dbName = "inngest_local_engine"): Promise<MongoStore> {
-    const client = new MongoClient(uri);
+    // Named, so the server's logs (and fail points in tests) can tell the engine's connections apart.
+    const client = new MongoClient(uri, { appName: "local-inngest-engine" });
     await client.connect();
     return MongoStore.fromDb(client, client.db(dbName), true);
   }
