@@ -84,7 +84,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     );
     await engineClient.connect();
   }
+  // Held until both apps are synced: after a restart their ports are new, and a call to last
+  // time's would cost a run one of its retries.
   const engine = await startLocalEngine({
+    held: true,
     port: config.engine.port,
     host: config.engine.host,
     ...(options.quiet ? { quiet: true } : {}),
@@ -163,6 +166,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     }
     synced[app] = true;
   }
+  engine.release();
   await worker.start();
 
   return {

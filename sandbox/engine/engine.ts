@@ -37,6 +37,8 @@ export interface EngineOptions {
   /** How many runs may be driven (have a call in flight) at once. */
   maxParallelRuns?: number;
   log?: (msg: string) => void;
+  /** Call no app and fire nothing until release() (see LocalEngineOptions.held). */
+  held?: boolean;
 }
 
 export interface IncomingEvent {
@@ -65,6 +67,7 @@ export class Engine {
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
   private stopped = false;
+  private held: boolean;
   private lastClockSave = 0;
   private lastPruneAt = -Infinity;
 
@@ -73,6 +76,7 @@ export class Engine {
     this.signingKey = opts.signingKey;
     this.maxParallel = opts.maxParallelRuns ?? 64;
     this.log = opts.log ?? (() => {});
+    this.held = opts.held ?? false;
     this.runs = new RunTable(opts.store, (id) => this.calling.has(id));
     this.crons = new CronSchedule(opts.store, this.registry);
     this.admission = new Admission({
@@ -268,8 +272,15 @@ export class Engine {
 
   // ---- scheduling -------------------------------------------------------------------------------
 
+  /** Starts calling apps and firing what is due (an engine opened held waits for this). */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.kick();
+  }
+
   kick(): void {
-    if (this.kicked || this.stopped) return;
+    if (this.kicked || this.stopped || this.held) return;
     this.kicked = true;
     setImmediate(() => {
       this.kicked = false;

@@ -26,6 +26,12 @@ export interface LocalEngineOptions {
   /** How often `appUrls` are checked (and re-synced when they come back); default 5 s. */
   appSyncIntervalMs?: number;
   quiet?: boolean;
+  /**
+   * Call no app and fire nothing until `release()`: after a restart the apps may listen on other
+   * ports than the ones they were synced from, and every call to an old address would use up one
+   * of a run's retries. Events are still taken in and apps synced meanwhile.
+   */
+  held?: boolean;
 }
 
 export interface LocalEngine {
@@ -36,6 +42,8 @@ export interface LocalEngine {
   advance(ms: number, settleMs?: number): Promise<{ now: string; fired: number; settled: boolean }>;
   syncApp(url: string): Promise<{ ok: boolean; status: number; body: string }>;
   settle(timeoutMs?: number): Promise<boolean>;
+  /** Ends the hold of `held` (a no-op otherwise). */
+  release(): void;
   stop(): Promise<void>;
 }
 
@@ -54,6 +62,8 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     store: opened.store,
     ...(opts.signingKey ? { signingKey: opts.signingKey } : {}),
     ...(opts.maxParallelRuns ? { maxParallelRuns: opts.maxParallelRuns } : {}),
+    // `--app-url` apps are synced before any call: a restarted app may serve on another port now.
+    ...(opts.held || opts.appUrls?.length ? { held: true } : {}),
     log,
   });
   const api = createHttpApi({
@@ -73,6 +83,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
   const url = `http://${host}:${port}`;
   const watcher = new AppWatcher(opts.appUrls ?? [], log, opts.appSyncIntervalMs);
   if (opts.appUrls?.length) await watcher.start();
+  if (!opts.held) engine.release();
   log(`listening on ${url}`);
   return {
     url,
@@ -82,6 +93,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     advance: (ms, settleMs) => engine.advance(ms, settleMs),
     syncApp: syncAppAt,
     settle: (timeoutMs) => engine.settle(timeoutMs),
+    release: () => engine.release(),
     async stop() {
       watcher.stop();
       await engine.stop();

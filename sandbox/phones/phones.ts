@@ -16,6 +16,7 @@ import {
   type E164,
   type InboundHandler,
   type InboundMessage,
+  type SendAttempt,
   type SendResult,
   type StatusListener,
   type Transport,
@@ -190,6 +191,14 @@ export class SandboxPhones implements Transport {
       }
     }
     return { messageId: message.id };
+  }
+
+  /** The phone keeps the key each message was sent under, so it answers exactly. */
+  async findSent(to: E164, attempt: SendAttempt): Promise<SendResult | undefined> {
+    const found = this.chatsByPhone
+      .get(to)
+      ?.messages.find((m) => m.direction === "out" && m.dedupeKey === attempt.dedupeKey);
+    return found ? { messageId: found.id } : undefined;
   }
 
   // ---- the customer's side ----------------------------------------------------------------------

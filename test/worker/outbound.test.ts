@@ -249,6 +249,45 @@ describe("sendOnce", () => {
     }
     expect(worker.phones.outbound(phone).map((m) => m.text)).toEqual(["Tu pedido va en camino"]);
   });
+
+  it("records an attempt cut off after the phone got the message as sent, and never sends it again", async () => {
+    const { phone, conversation } = await customer();
+    const request = {
+      accountId: "default",
+      conversationId: conversation._id,
+      to: phone,
+      text: "Tu pedido fue aprobado",
+      dedupeKey: "reply:delivered-then-killed",
+      origin: "agent" as const,
+    };
+    const { to: _to, ...reservation } = request;
+    const reserved = await h.db.messages.reserveOutbound({
+      ...reservation,
+      contactId: conversation.contactId,
+    });
+    // The process died between the transport's send and its record: the phone has the message,
+    // MongoDB still says the attempt is pending.
+    const delivered = await worker.phones.send(phone, request.text, request.dedupeKey);
+
+    const deps = { db: h.db, transport: worker.phones, inFlightStaleMs: 60_000 };
+    expect(await sendOnce(deps, request)).toEqual({
+      status: "already_sent",
+      messageId: reserved.message._id,
+      waMessageId: delivered.messageId,
+    });
+    expect(await outboundDoc(request.dedupeKey)).toMatchObject({
+      status: "sent",
+      waMessageId: delivered.messageId,
+      attempts: 1,
+    });
+    const restore = clock.use(() => Date.now() + 120_000);
+    try {
+      expect(await sendOnce(deps, request)).toMatchObject({ status: "already_sent" });
+    } finally {
+      restore();
+    }
+    expect(worker.phones.outbound(phone).map((m) => m.text)).toEqual(["Tu pedido fue aprobado"]);
+  });
 });
 
 describe("quiet hours", () => {

@@ -40,7 +40,7 @@ export interface AgentFunctionDeps {
   config: Config;
   inngest: InngestClient;
   db: DbHandle;
-  transport: Pick<Transport, "send" | "status">;
+  transport: Pick<Transport, "send" | "status" | "findSent">;
   logger?: WorkerLogger;
   /** Default: createBrain(config) (Claude with ANTHROPIC_API_KEY, else the offline rules). */
   brain?: Brain;

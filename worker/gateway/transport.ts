@@ -65,6 +65,21 @@ export interface Transport {
    * Throws TransportNotReadyError unless status is "ready", InvalidRecipientError for a bad number.
    */
   send(to: E164, text: string, dedupeKey: string): Promise<SendResult>;
+  /**
+   * The message already in the chat with `to` that a send of `text` under `dedupeKey`, attempted
+   * at `sinceMs`, delivered; undefined when there is none. This settles an attempt cut off between
+   * the send and its record (the process killed) without sending it twice. Left out by a
+   * transport that cannot look.
+   */
+  findSent?(to: E164, attempt: SendAttempt): Promise<SendResult | undefined>;
+}
+
+/** One attempt to send a message, as findSent looks for it. */
+export interface SendAttempt {
+  text: string;
+  dedupeKey: string;
+  /** When the attempt began (epoch milliseconds, the product clock). */
+  sinceMs: number;
 }
 
 /** Sending was attempted while the transport is not "ready"; retry later. */

@@ -35,7 +35,7 @@ export interface InboundPipelineDeps {
   accountId: string;
   db: Pick<DbHandle, "contacts" | "conversations" | "messages" | "audit">;
   /** For the opt-out/opt-in confirmations. */
-  transport: Pick<Transport, "send" | "status">;
+  transport: Pick<Transport, "send" | "status" | "findSent">;
   events: EventPublisher;
   keywords?: OptKeywords;
   logger?: WorkerLogger;

@@ -17,7 +17,7 @@ import { optInConfirmation, optOutConfirmation } from "./confirmations.js";
 
 export interface OptKeywordDeps {
   db: Pick<DbHandle, "conversations" | "messages" | "audit">;
-  transport: Pick<Transport, "send" | "status">;
+  transport: Pick<Transport, "send" | "status" | "findSent">;
   events: EventPublisher;
   keywords: OptKeywords;
   logger?: WorkerLogger;

@@ -1,21 +1,29 @@
 // Idempotent send: the outbound message is recorded under its dedupe key BEFORE it reaches the
-// transport and marked sent after, so a retried step (or a redelivered event) never sends twice.
+// transport and marked sent after, so a retried step (or a redelivered event) never sends twice. An
+// attempt cut off in between (the process killed) is settled by what the chat shows: delivered, it
+// is recorded as sent; not delivered, it is sent once the attempt is clearly dead.
 // Every automated path and the agent's replies send through here; it is also where "nothing is sent
 // to an opted-out contact" is enforced (only the opt-out/opt-in confirmations pass), and "a message
 // goes to the number of the conversation it is recorded under".
 import type { DbHandle, MessageDoc, OutboundOrigin } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
-import { TransportNotReadyError, type E164, type Transport } from "../gateway/transport.js";
+import {
+  TransportNotReadyError,
+  type E164,
+  type SendAttempt,
+  type SendResult,
+  type Transport,
+} from "../gateway/transport.js";
 
 export interface SendOnceDeps {
   db: Pick<DbHandle, "messages" | "conversations" | "audit">;
-  transport: Pick<Transport, "send" | "status">;
+  transport: Pick<Transport, "send" | "status" | "findSent">;
   logger?: WorkerLogger;
   /**
    * An attempt still pending after this long is taken to have died mid-send (process crash) and is
-   * sent again: a rare duplicate is better than a lost order notification. Default 2 minutes
-   * (a WhatsApp send takes seconds).
+   * sent again unless the chat shows it delivered (`Transport.findSent`): a rare duplicate is
+   * better than a lost order notification. Default 2 minutes (a WhatsApp send takes seconds).
    */
   inFlightStaleMs?: number;
 }
@@ -117,6 +125,18 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
   if (reservation.outcome === "already_sent") return alreadySent(reservation.message);
   if (reservation.outcome === "in_flight") {
     const startedMs = (reservation.message.lastAttemptAt ?? reservation.message.at).getTime();
+    // The attempt may have been cut off after WhatsApp took the message and before it was recorded
+    // (a kill -9): if the chat shows it, record it as sent instead of sending it again.
+    const delivered = await lookUpDelivery(deps, log, request.to, {
+      text: reservation.message.text,
+      dedupeKey: request.dedupeKey,
+      sinceMs: startedMs,
+    });
+    if (delivered) {
+      await db.messages.markSent(reservation.message._id, delivered.messageId);
+      logger.info({ ...log, dedupeKey: request.dedupeKey }, "an interrupted send had been delivered");
+      return { status: "already_sent", messageId: reservation.message._id, waMessageId: delivered.messageId };
+    }
     if (clock.nowMs() - startedMs < (deps.inFlightStaleMs ?? DEFAULT_IN_FLIGHT_STALE_MS)) {
       throw new SendInFlightError(`message ${request.dedupeKey} is being sent by another attempt`);
     }
@@ -146,6 +166,25 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
     await db.messages.markFailed(message._id, describeError(error)).catch(() => undefined);
     logger.warn({ ...log, error: describeError(error) }, "send failed");
     throw error;
+  }
+}
+
+/** What the transport's chat shows of an attempt; a failed look is no answer (the caller decides). */
+async function lookUpDelivery(
+  deps: SendOnceDeps,
+  log: Record<string, string>,
+  to: E164,
+  attempt: SendAttempt,
+): Promise<SendResult | undefined> {
+  if (!deps.transport.findSent) return undefined;
+  try {
+    return await deps.transport.findSent(to, attempt);
+  } catch (error) {
+    (deps.logger ?? silentLogger).warn(
+      { ...log, error: describeError(error) },
+      "could not look up whether an interrupted send was delivered",
+    );
+    return undefined;
   }
 }
 

@@ -15,8 +15,8 @@ let app: { url: string; stop(): Promise<void> };
 const calls: Record<string, number> = {};
 const count = (key: string) => (calls[key] = (calls[key] ?? 0) + 1);
 
-const start = (port = 0) =>
-  startLocalEngine({ mongoUri: mongo.uri, mongoDbName: mongo.dbName, quiet: true, port });
+const start = (port = 0, held = false) =>
+  startLocalEngine({ mongoUri: mongo.uri, mongoDbName: mongo.dbName, quiet: true, port, held });
 
 beforeAll(async () => {
   mongo = await startTestMongo();
@@ -104,5 +104,22 @@ describe("restart", () => {
       (r) => (r.event as { data: { n: number } }).data.n === 3,
     );
     expect(naps.map((r) => r.status)).toEqual(["completed"]);
+  });
+
+  test("opened held, it takes events but calls no app until released (apps re-synced first)", async () => {
+    const port = engine.port;
+    await engine.stop();
+    engine = await start(port, true);
+    await sendEvents(engine.url, [{ name: "test/nap", data: { n: 4 } }]);
+    await new Promise((r) => setTimeout(r, 300));
+    const held = (await listRuns(engine.url, "durable-nap")).filter(
+      (r) => (r.event as { data: { n: number } }).data.n === 4,
+    );
+    expect(held.map((r) => r.status)).toEqual(["queued"]);
+    expect(calls["before:4"]).toBeUndefined();
+
+    engine.release();
+    await waitForRuns(engine.url, "durable-nap", (r) => r.at(-1)?.status === "sleeping");
+    expect(calls["before:4"]).toBe(1);
   });
 });

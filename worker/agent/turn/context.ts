@@ -17,7 +17,7 @@ export interface TurnDeps {
   db: DbHandle;
   brain: Brain;
   logger: WorkerLogger;
-  transport: Pick<Transport, "send" | "status">;
+  transport: Pick<Transport, "send" | "status" | "findSent">;
 }
 
 /** A turn the agent answers. */

@@ -12,6 +12,7 @@ import {
   type E164,
   type InboundHandler,
   type InboundMessage,
+  type SendAttempt,
   type SendResult,
   type StatusListener,
   type Transport,
@@ -49,6 +50,10 @@ export interface SupervisorOptions {
 const TERMINAL_DISCONNECT_REASONS = new Set(["TOS_BLOCK", "SMB_TOS_BLOCK", "DEPRECATED_VERSION"]);
 const RECENT_IDS_LIMIT = 1_000;
 const LID_CACHE_LIMIT = 10_000;
+/** How many of our latest messages in a chat findSent reads. */
+const SENT_LOOKUP_LIMIT = 50;
+/** WhatsApp dates messages in whole seconds by its own clock. */
+const SENT_LOOKUP_CLOCK_SKEW_MS = 60_000;
 
 export class WwebjsSupervisor implements Transport {
   readonly accountId: string;
@@ -124,6 +129,21 @@ export class WwebjsSupervisor implements Transport {
     const sent = await client.sendMessage(e164ToJid(to), text);
     this.logger.debug({ accountId: this.accountId, dedupeKey }, "whatsapp message sent");
     return { messageId: sent.id._serialized };
+  }
+
+  /**
+   * WhatsApp keeps no key of ours: a message of ours in the chat with the same text, dated from the
+   * attempt on (give or take the clocks' difference), is the one the attempt sent.
+   */
+  async findSent(to: E164, attempt: SendAttempt): Promise<SendResult | undefined> {
+    const client = this.client;
+    if (this.current.state !== "ready" || !client) throw new TransportNotReadyError(this.current.state);
+    if (!isE164(to)) throw new InvalidRecipientError("recipient is not an E.164 phone number");
+    const chat = await client.getChatById(e164ToJid(to));
+    const recent = await chat.fetchMessages({ limit: SENT_LOOKUP_LIMIT, fromMe: true });
+    const since = attempt.sinceMs - SENT_LOOKUP_CLOCK_SKEW_MS;
+    const found = recent.find((m) => m.fromMe && m.body === attempt.text && m.timestamp * 1000 >= since);
+    return found ? { messageId: found.id._serialized } : undefined;
   }
 
   // ---- attempts -------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ export interface WaBrowserLike {
   process?(): { kill(signal?: NodeJS.Signals): boolean } | null;
 }
 
+/** The part of a whatsapp-web.js Chat the gateway reads. */
+export interface WaChatLike {
+  fetchMessages(options: { limit?: number; fromMe?: boolean }): Promise<WaMessageLike[]>;
+}
+
 export interface WaClient {
   // `any` as in Node's EventEmitter: event payloads differ per event name.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,6 +37,7 @@ export interface WaClient {
   logout(): Promise<void>;
   sendMessage(chatId: string, content: string): Promise<{ id: { _serialized: string } }>;
   getState(): Promise<unknown>;
+  getChatById(chatId: string): Promise<WaChatLike>;
   getContactLidAndPhone?(userIds: string[]): Promise<{ lid?: string; pn?: string }[]>;
   /** Set by initialize() once Chromium is launched. */
   pupBrowser?: WaBrowserLike | null;

@@ -23,8 +23,26 @@ export class FakeClient extends EventEmitter {
     this.pupBrowser?.emit("disconnected");
   });
   readonly logout = vi.fn(async () => {});
-  readonly sendMessage = vi.fn(async (chatId: string, _content: string) => ({
-    id: { _serialized: `true_${chatId}_3EB0SENT` },
+  /** What this account has in each chat, as WhatsApp Web keeps it (fetchMessages reads it). */
+  readonly chats = new Map<string, WaMessageLike[]>();
+  readonly sendMessage = vi.fn(async (chatId: string, content: string) => {
+    const id = { _serialized: `true_${chatId}_3EB0SENT` };
+    const message = {
+      id,
+      from: chatId,
+      fromMe: true,
+      type: "chat",
+      body: content,
+      timestamp: Math.floor(Date.now() / 1000),
+    };
+    this.chats.set(chatId, [...(this.chats.get(chatId) ?? []), message]);
+    return { id };
+  });
+  readonly getChatById = vi.fn(async (chatId: string) => ({
+    fetchMessages: async (options: { limit?: number; fromMe?: boolean }) =>
+      (this.chats.get(chatId) ?? [])
+        .filter((m) => options.fromMe === undefined || m.fromMe === options.fromMe)
+        .slice(-(options.limit ?? Infinity)),
   }));
   readonly getState = vi.fn(async () => "CONNECTED");
   readonly getContactLidAndPhone = vi.fn(async (ids: string[]) =>

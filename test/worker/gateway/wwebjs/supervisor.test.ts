@@ -87,6 +87,25 @@ describe("WwebjsSupervisor lifecycle", () => {
     expect(h.last().sendMessage).not.toHaveBeenCalled();
   });
 
+  it("finds a message it sent once an attempt began (same chat, same text), for a send cut off by a crash", async () => {
+    const h = harness();
+    await h.supervisor.start();
+    await settle();
+    h.last().emit("ready");
+    const attemptAt = Date.now();
+    await h.supervisor.send("+5215550001", "Hola Ana", "reply:1");
+    const attempt = { text: "Hola Ana", dedupeKey: "reply:1", sinceMs: attemptAt };
+
+    expect(await h.supervisor.findSent("+5215550001", attempt)).toEqual({
+      messageId: "true_5215550001@c.us_3EB0SENT",
+    });
+    expect(await h.supervisor.findSent("+5215550001", { ...attempt, text: "Hola" })).toBeUndefined();
+    expect(await h.supervisor.findSent("+5215550002", attempt)).toBeUndefined();
+    // Sent long before this attempt began: an earlier message with the same words, not this one.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(await h.supervisor.findSent("+5215550001", { ...attempt, sinceMs: Date.now() })).toBeUndefined();
+  });
+
   it("boot watchdog: a hanging initialize is destroyed and retried with a fresh client", async () => {
     const h = harness(["hang", "resolve"]);
     await h.supervisor.start();
