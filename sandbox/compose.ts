@@ -20,6 +20,7 @@ import { startEmbeddedMongo, type EmbeddedMongo } from "./mongo/index.js";
 import { startEmbeddedMongoProcess } from "./mongo-process.js";
 import { createPhonesRouter, mongoPhoneChatStore, SandboxPhones } from "./phones/index.js";
 import { createSandboxPage } from "./page/router.js";
+import type { SlackWorkspace } from "./slack/index.js";
 import { startSandboxSlack } from "./slack/sandbox-slack.js";
 
 /** The sandbox serves this machine only: it has no authentication. */
@@ -54,6 +55,8 @@ export interface RunningSandbox {
   engine: LocalEngine;
   db: DbHandle;
   phones: SandboxPhones;
+  /** The simulated Slack workspace (undefined when real Slack credentials are configured). */
+  slack: SlackWorkspace | undefined;
   worker: WorkerApp;
   servers: { worker: Server; web: Server; page: Server };
   pageUrl: string;
@@ -167,6 +170,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     engine,
     db,
     phones,
+    slack: slackSim.workspace,
     worker,
     servers: { worker: workerServer, web: webServer, page: pageServer },
     pageUrl: `http://${LOCALHOST}:${portOf(pageServer)}/`,
