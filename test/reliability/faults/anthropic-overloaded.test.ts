@@ -40,7 +40,7 @@ const modelCalls = () => fake.requests.filter((r) => r.path === "/v1/messages");
 describe("Anthropic overloaded, then rate limited, then well", () => {
   it("retries on the engine's clock, waits out retry-after, and answers the customer once", async () => {
     fake.enqueueError(529);
-    fake.enqueueError(429, { retryAfterSeconds: 30 });
+    fake.enqueueError(429, { retryAfterSeconds: 60 });
     const phone = nextCustomerPhone();
     expect((await s.write(phone, "hola")).status).toBe(202);
 
@@ -51,10 +51,10 @@ describe("Anthropic overloaded, then rate limited, then well", () => {
     expect(modelCalls().map((r) => r.status)).toEqual([529, 429]);
     expect(await s.received(phone)).toEqual([]);
 
-    // retry-after: 30 is honoured: nothing is asked again before it has passed.
-    await s.advance(28_000);
+    // retry-after: 60 is honoured: nothing is asked again before it has passed.
+    await s.advance(45_000);
     expect(modelCalls()).toHaveLength(2);
-    await s.advance(3_000);
+    await s.advance(16_000);
     expect(modelCalls().map((r) => r.status)).toEqual([529, 429, 200]);
 
     expect(await s.received(phone)).toEqual(GREETING);
@@ -75,5 +75,5 @@ describe("Anthropic overloaded, then rate limited, then well", () => {
     for (let i = 0; i < 10; i += 1) await s.advance(60_000);
     expect(await s.received(phone)).toEqual(GREETING);
     expect(modelCalls()).toHaveLength(3);
-  });
+  }, 120_000);
 });

@@ -13,6 +13,8 @@ import {
 } from "../support/services-sandbox.js";
 
 const MINUTE = 60_000;
+/** Past the agent's debounce: the turn starts. */
+const DEBOUNCE_MS = 31_000;
 const GREETING = [
   "¡Hola! Gracias por escribirnos.",
   "Para preparar tu pedido me falta tu nombre, tu dirección de entrega y tu ciudad. ¿Me lo compartes?",
@@ -21,8 +23,9 @@ const GREETING = [
 let s: ServicesSandbox;
 
 beforeAll(async () => {
-  // No data-collection nudges: what the customer receives is the agent's reply and nothing else.
-  s = await startServicesSandbox({ env: { DATA_COLLECTION_MAX_NUDGES: "0" } });
+  // No data-collection nudges: what the customer receives is the agent's reply and nothing else. A
+  // debounce long enough that no turn starts (in real time) before the test drops the connection.
+  s = await startServicesSandbox({ env: { AGENT_DEBOUNCE: "30s", DATA_COLLECTION_MAX_NUDGES: "0" } });
 }, 60_000);
 afterAll(async () => {
   await s?.stop();
@@ -54,7 +57,7 @@ describe("WhatsApp transport down while replies are due", () => {
     // The messages reached the gateway; the connection drops before the debounced turn replies.
     s.running.phones.simulateDisconnect("phone offline");
     try {
-      await s.advance(3_000);
+      await s.advance(DEBOUNCE_MS);
       for (const phone of customers) {
         const turn = await until(`the send attempt for ${phone}`, async () => {
           const t = await turnOf(phone);
@@ -84,14 +87,14 @@ describe("WhatsApp transport down while replies are due", () => {
     // However long the engine keeps running, nothing is sent again.
     await advanceMinutes(30);
     for (const phone of customers) expect(await s.received(phone)).toEqual(GREETING);
-  });
+  }, 120_000);
 
   it("sends failing mid-way (reserved, then WhatsApp throws) are retried: each reply once", async () => {
     const phone = nextCustomerPhone();
     expect((await s.write(phone, "hola")).status).toBe(202);
     // The first reply's send fails twice, after it was recorded as being sent.
     s.running.phones.failNextSends(2, new Error("Evaluation failed: WidFactory is not defined"));
-    await s.advance(3_000);
+    await s.advance(DEBOUNCE_MS);
     for (let i = 0; i < 10 && (await s.received(phone)).length < GREETING.length; i += 1)
       await s.advance(5_000);
 
@@ -105,14 +108,14 @@ describe("WhatsApp transport down while replies are due", () => {
       ["sent", 3],
       ["sent", 1],
     ]);
-  });
+  }, 120_000);
 
   it("down for 20 minutes, longer than the agent's retries: the proactive sender delivers each reply once", async () => {
     const phone = nextCustomerPhone();
     expect((await s.write(phone, "hola")).status).toBe(202);
     s.running.phones.simulateDisconnect("phone offline");
     try {
-      await s.advance(3_000);
+      await s.advance(DEBOUNCE_MS);
       await advanceMinutes(20);
       expect(await s.received(phone)).toEqual([]);
       // The agent's turn gave up sending itself and handed the replies over.
@@ -134,5 +137,5 @@ describe("WhatsApp transport down while replies are due", () => {
     expect(proactive.map((r) => r.status)).toEqual(["completed", "completed"]);
     await advanceMinutes(30);
     expect(await s.received(phone)).toHaveLength(2);
-  });
+  }, 120_000);
 });

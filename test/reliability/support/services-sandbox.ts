@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startSandbox, type RunningSandbox } from "../../../sandbox/compose.js";
+import { startSandbox, type RunningSandbox, type SandboxOptions } from "../../../sandbox/compose.js";
 import { loadConfig, type Config, type Env } from "../../../shared/config/index.js";
 import { registeredFunctionId, slackAppId, workerAppId } from "../../../shared/inngest.js";
 import { createLogger } from "../../../shared/logger.js";
@@ -53,6 +53,7 @@ export interface ServicesSandboxOptions {
   env?: Env;
   /** MONGODB_URI for everything (app and engine); default: the sandbox's own embedded server. */
   mongoUri?: string;
+  slackClientOptions?: SandboxOptions["slackClientOptions"];
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -83,6 +84,7 @@ export async function startServicesSandbox(options: ServicesSandboxOptions = {})
       logger: createLogger(config, { base: { side: "sandbox" } }),
       quiet: true,
       dataDir,
+      ...(options.slackClientOptions ? { slackClientOptions: options.slackClientOptions } : {}),
     });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
