@@ -5,13 +5,13 @@
 import { MongoError, MongoNetworkError, MongoServerSelectionError } from "mongodb";
 
 /** How long a command that must not be dropped is tried again while the database is unreachable. */
-export const UNREACHABLE_RETRY_WINDOW_MS = 60_000;
+const UNREACHABLE_RETRY_WINDOW_MS = 60_000;
 
 /**
  * The database could not be reached (the connection dropped mid-command, or no server answered in
  * time): the same command may well succeed a moment later. Any other error is an answer.
  */
-export function isTransientDbError(error: unknown): boolean {
+function isTransientDbError(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
   // A dropped connection inside a bulk write arrives wrapped; its labels are the network error's.
   return (

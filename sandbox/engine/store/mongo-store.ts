@@ -102,10 +102,11 @@ export class MongoStore implements EngineStore {
     if (q.functionId) filter["functionId"] = q.functionId;
     if (q.status) filter["status"] = q.status;
     if (q.activeOnly) filter["active"] = true;
-    if (q.limit) {
+    const limit = q.limit;
+    if (limit) {
       // the most recent N, listed oldest first like the unlimited answer
       const recent = await rideOut(() =>
-        this.runs.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit!).toArray(),
+        this.runs.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray(),
       );
       return recent.reverse().map((d) => JSON.parse(d.json) as Run);
     }
