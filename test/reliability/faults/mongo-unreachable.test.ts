@@ -1,8 +1,7 @@
-// Fault: MongoDB (the embedded server, which the app and the engine's store both use) is stopped in
-// the middle of traffic, unreachable for 5 seconds, and restarted on the same port and data dir
-// while customers keep writing; and, one command at a time, a connection drops in the middle of a
-// command. Must hold: functions retry and the product rides it out: every message the phones API
-// accepted (202) is stored once and answered by exactly one reply turn, nothing is sent twice.
+// Fault: MongoDB (the embedded server the app and the engine's store share) stopped for 5 seconds in
+// the middle of traffic and restarted on its port and data dir; and a connection dropped mid-command.
+// Must hold: functions retry, and every message the phones API accepted (202) is stored once and
+// answered by exactly one reply turn; nothing is sent twice, no run fails.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

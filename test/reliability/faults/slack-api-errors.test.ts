@@ -1,8 +1,7 @@
-// Fault: Slack's Web API answers HTTP 500, then `ratelimited` (HTTP 429 with Retry-After), when the
-// approval card of a new order is posted (simulated workspace, the Slack side's real Bolt app).
-// Must hold: the post is retried, by Bolt's client as `npm start` and the web process configure it,
-// or by the workflow's step on the engine's clock when the client does not retry; either way the
-// approvals channel shows exactly one card, and it works: one click approves, the customer is told once.
+// Fault: Slack's Web API answers HTTP 500, then `ratelimited` (429 with Retry-After), when a new
+// order's approval card is posted (simulated workspace, the Slack side's real Bolt app). Must hold:
+// the post is retried (by Bolt's client as the product configures it, or by the workflow's step on
+// the engine's clock), one card shows in the channel, and one click decides it; the customer is told once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPROVAL_WORKFLOW_ID } from "../../../slack/approvals/approval-workflow.js";
 import {
