@@ -3,6 +3,7 @@
 // as `npm start` runs them. `npm start` (main.ts) and the whole-product benchmark both start it here,
 // so what is measured is what a developer runs.
 import path from "node:path";
+import type { webApi } from "@slack/bolt";
 import express from "express";
 import { MongoClient } from "mongodb";
 import type { Server } from "node:http";
@@ -43,6 +44,8 @@ export interface SandboxOptions {
   quiet?: boolean;
   /** Who decides the agent's answers (default: from the config). */
   brain?: Brain;
+  /** The Slack side's Web API client options (tests: `retryConfig: { retries: 0 }`). Default Bolt's. */
+  slackClientOptions?: webApi.WebClientOptions;
   /** Driver command monitoring: every command the app's client starts. */
   onAppCommand?: (commandName: string, collection: string) => void;
   /** Driver command monitoring: every command the engine's store client starts. */
@@ -131,6 +134,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     inngest: createInngestClient(sandboxConfig, { appId: slackAppId(config), logger }),
     db,
     logger,
+    ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),
   });
 
   const synced = { worker: false, web: false };

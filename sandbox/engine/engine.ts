@@ -471,7 +471,7 @@ export class Engine {
     if (run.status === "failed") {
       const error = normalizeError(run.error, "Function failed");
       const data = { function_id: run.functionId, run_id: run.id, error, event: run.event };
-      void this.ingest([{ name: "inngest/function.failed", data }]);
+      this.announce({ name: "inngest/function.failed", data });
     }
     // As Inngest does for every run that ends; only sent when a function is triggered by it, so
     // runs nobody watches cost nothing more.
@@ -484,8 +484,15 @@ export class Engine {
           ? { result: run.output ?? null }
           : { error: normalizeError(run.error, "Function failed") }),
       };
-      void this.ingest([{ name: "inngest/function.finished", data }]);
+      this.announce({ name: "inngest/function.finished", data });
     }
+  }
+
+  /** Sends one of the engine's own events; a store that stays unreachable is logged, never thrown. */
+  private announce(event: IncomingEvent): void {
+    this.ingest([event]).catch((err: unknown) =>
+      this.log(`could not record ${event.name}: ${(err as Error).message}`),
+    );
   }
 
   private watchesFinished(): boolean {

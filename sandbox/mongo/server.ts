@@ -76,7 +76,10 @@ export class MongoWireServer {
     if (this.stopped) return;
     this.stopped = true;
     if (this.ttlTimer) clearInterval(this.ttlTimer);
-    for (const socket of this.sockets) socket.destroy();
+    // Reset, not closed: a client that writes to a connection closed by its peer in the moment before
+    // it notices can wait forever (the mongodb driver's monitor does: its hello waits for a "drain"
+    // that a destroyed socket never emits), and then never finds the server again.
+    for (const socket of this.sockets) socket.resetAndDestroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.journal?.close();
     this.cursors.clear();

@@ -1,7 +1,9 @@
 // Where the simulated phones keep their chats: a collection of the sandbox's MongoDB, so that a
 // customer's conversation is still on the phone after `npm start` restarts (also after kill -9:
-// each message is written before the phone shows it).
+// each message is written before the phone shows it). A phone does not fail because the sandbox's
+// MongoDB is unreachable for a moment: appending rides that out.
 import type { Collection, Db } from "mongodb";
+import { retryWhileUnreachable } from "../../shared/db/index.js";
 import type { E164 } from "../../worker/gateway/transport.js";
 
 export const PHONE_MESSAGES_COLLECTION = "sandbox_phone_messages";
@@ -38,9 +40,11 @@ export function mongoPhoneChatStore(db: Db): PhoneChatStore {
       return messages.find({ accountId }).sort({ seq: 1 }).toArray();
     },
     async append(message) {
-      await ready();
-      // The same message id twice is one message on the phone (a redelivery).
-      await messages.replaceOne({ _id: message._id }, message, { upsert: true });
+      await retryWhileUnreachable(async () => {
+        await ready();
+        // The same message id twice is one message on the phone (a redelivery).
+        await messages.replaceOne({ _id: message._id }, message, { upsert: true });
+      });
     },
     async clear(accountId) {
       await messages.deleteMany({ accountId });

@@ -5,12 +5,15 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Activity } from "./delivery.js";
+import type { WebApiFaults } from "./faults.js";
 import type { ReplyBook } from "./replies.js";
 import type { Args, WebApi } from "./web-api.js";
 
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
+  /** Set when the call was answered with an injected failure (and did nothing). */
+  failedWith?: number;
 }
 
 const MAX_RECORDED_CALLS = 10_000;
@@ -58,8 +61,9 @@ export async function startApiServer(opts: {
   replies: ReplyBook;
   activity: Activity;
   calls: RecordedCall[];
+  faults: WebApiFaults;
 }): Promise<ApiServer> {
-  const { webApi, replies, activity, calls } = opts;
+  const { webApi, replies, activity, calls, faults } = opts;
   const app = express();
   const raw = express.text({ type: () => true, limit: "5mb" });
 
@@ -82,7 +86,12 @@ export async function startApiServer(opts: {
       const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : undefined;
       const token = bearer ?? (typeof args["token"] === "string" ? args["token"] : undefined);
       const { token: _token, ...rest } = args;
-      record({ method, args: rest });
+      const fault = faults.take(method);
+      record({ method, args: rest, ...(fault ? { failedWith: fault.status } : {}) });
+      if (fault) {
+        res.status(fault.status).set(fault.headers).json(fault.body);
+        return;
+      }
       res.json(await webApi.call(method, rest, token));
     } catch (error) {
       res.json({

@@ -5,6 +5,7 @@
 import { Activity, Delivery } from "./delivery.js";
 import { CHANNEL_KEYS, USERS, type ChannelKey } from "./directory.js";
 import { startApiServer, type RecordedCall } from "./api-server.js";
+import { WebApiFaults } from "./faults.js";
 import { Interactions } from "./interactions.js";
 import { ReplyBook } from "./replies.js";
 import { createSlackWorkspaceRouter } from "./router.js";
@@ -15,6 +16,7 @@ import { TriggerBook, WebApi } from "./web-api.js";
 
 export type { SandboxSlackUser, SandboxChannel, ChannelKey } from "./directory.js";
 export { slackSignature } from "./delivery.js";
+export type { WebApiFault } from "./faults.js";
 
 const DEFAULT_SIGNING_SECRET = "sandbox-signing-secret-not-for-production";
 const DEFAULT_BOT_TOKEN = "xoxb-sandbox-0000000000-simulated-workspace";
@@ -43,7 +45,15 @@ export async function startSlackWorkspace(opts: SlackWorkspaceOptions): Promise<
   const delivery = new Delivery(signingSecret, opts.boltUrl);
   const webApi = new WebApi({ store, activity, triggers, botToken });
   const recorded: RecordedCall[] = [];
-  const server = await startApiServer({ port: opts.port ?? 0, webApi, replies, activity, calls: recorded });
+  const faults = new WebApiFaults();
+  const server = await startApiServer({
+    port: opts.port ?? 0,
+    webApi,
+    replies,
+    activity,
+    calls: recorded,
+    faults,
+  });
   const interactions = new Interactions({
     store,
     activity,
@@ -127,8 +137,14 @@ export async function startSlackWorkspace(opts: SlackWorkspaceOptions): Promise<
     },
     calls(method) {
       const all = method ? recorded.filter((c) => c.method === method) : recorded;
-      return all.map((c) => ({ method: c.method, args: c.args }));
+      return all.map((c) => ({
+        method: c.method,
+        args: c.args,
+        ...(c.failedWith !== undefined ? { failedWith: c.failedWith } : {}),
+      }));
     },
+    failNextCalls: (method, ...failures) => faults.failNext(method, failures),
+    pendingFaults: () => faults.pending(),
     stop: () => server.stop(),
   };
   return workspace;

@@ -3,6 +3,7 @@
 import type { Router } from "express";
 import type { Db } from "mongodb";
 import type { ChannelKey, SandboxChannel, SandboxSlackUser } from "./directory.js";
+import type { WebApiFault } from "./faults.js";
 
 export interface SlackWorkspaceOptions {
   /** The sandbox's MongoDB database: channels, messages and views persist there (collections "slack_sim_*"). */
@@ -104,7 +105,18 @@ export interface SlackWorkspace {
   ephemeral(userId: string): Promise<EphemeralMessage[]>;
   /** The App Home a person sees (the last views.publish for them). */
   home(userId: string): Promise<{ id: string; blocks: unknown[] } | undefined>;
-  /** Web API calls received, newest last (method + args; "response_url" for response_url posts). */
-  calls(method?: string): Array<{ method: string; args: Record<string, unknown> }>;
+  /**
+   * Web API calls received, newest last (method + args; "response_url" for response_url posts);
+   * `failedWith` is the HTTP status of an injected failure (failNextCalls).
+   */
+  calls(method?: string): Array<{ method: string; args: Record<string, unknown>; failedWith?: number }>;
+  /**
+   * Tests: the next calls of a Web API method fail before it runs, one failure per call, as Slack
+   * answers them: `{ kind: "http_500" }` (HTTP 500) or `{ kind: "ratelimited", retryAfterSeconds }`
+   * (HTTP 429, Retry-After, {"ok": false, "error": "ratelimited"}). A failed call does nothing.
+   */
+  failNextCalls(method: string, ...failures: WebApiFault[]): void;
+  /** Injected failures not answered yet. */
+  pendingFaults(): number;
   stop(): Promise<void>;
 }

@@ -6,6 +6,7 @@ export type { Repositories, RepositoryOptions } from "./repositories.js";
 export { ensureIndexes, ALL_INDEXES } from "./indexes.js";
 export { COLLECTIONS } from "./collections.js";
 export { InvalidInputError, isDuplicateKeyError } from "./errors.js";
+export { retryWhileUnreachable } from "./unreachable.js";
 export type * from "./contacts.js";
 export type * from "./conversations.js";
 export type * from "./messages.js";

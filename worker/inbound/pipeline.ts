@@ -6,6 +6,8 @@
 //   announcement never completed (flag still set). Re-announcing is safe: same event id, one event.
 // - Engine down: the message stays stored with its flag set and the call throws; the InboundRelay
 //   announces it later (and after a crash between store and send). Nothing is lost, nothing doubled.
+// - Database unreachable for a moment: WhatsApp delivers a message once, so the transport handler
+//   stores it again (every write above is idempotent) until the database answers, for up to a minute.
 // - "STOP"/"START" keywords: handled by worker/optout (one confirmation, opted-out/in event); the
 //   keyword itself is never given to the agent.
 // - Written by an opted-out contact: stored (chat history) but not announced, and the agent's
@@ -18,6 +20,7 @@
 //   taking it as a redelivery would drop it silently. Refused, it is logged (and the sandbox phones
 //   answer 400), and the first phone's message is untouched.
 import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
+import { retryWhileUnreachable } from "../../shared/db/index.js";
 import {
   contactCreatedEventId,
   crmContactCreated,
@@ -233,11 +236,20 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
   };
 }
 
-/** The transport handler: failures are logged, never thrown (a stored message is retried by the relay). */
+/**
+ * The transport handler: failures are logged, never thrown (a stored message is retried by the
+ * relay). While the database is unreachable the message is stored again, for up to a minute.
+ */
 export function inboundHandler(pipeline: InboundPipeline, logger: WorkerLogger = silentLogger) {
   return async (message: InboundMessage): Promise<void> => {
     try {
-      await pipeline.receive(message);
+      await retryWhileUnreachable(() => pipeline.receive(message), {
+        onRetry: (error) =>
+          logger.warn(
+            { accountId: message.accountId, error: describeError(error) },
+            "database unreachable while storing an inbound message; trying again",
+          ),
+      });
     } catch (error) {
       if (error instanceof NotAnnouncedError) {
         logger.warn(
@@ -249,7 +261,7 @@ export function inboundHandler(pipeline: InboundPipeline, logger: WorkerLogger =
           "inbound message stored but not announced yet; the relay will retry",
         );
       } else {
-        // Not stored (database down?): WhatsApp does not redeliver, so this message is lost; say so loudly.
+        // Not stored: WhatsApp does not redeliver, so this message is lost; say so loudly.
         logger.error(
           { accountId: message.accountId, error: describeError(error) },
           "inbound message could not be stored",

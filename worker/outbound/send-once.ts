@@ -6,6 +6,7 @@
 // to an opted-out contact" is enforced (only the opt-out/opt-in confirmations pass), and "a message
 // goes to the number of the conversation it is recorded under".
 import type { DbHandle, MessageDoc, OutboundOrigin } from "../../shared/db/index.js";
+import { retryWhileUnreachable } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 import {
@@ -152,21 +153,31 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
 
   const message = reservation.message;
   // The stored text wins: a retry sends exactly what was reserved first.
+  let sent: SendResult;
   try {
-    const sent = await transport.send(request.to, message.text, request.dedupeKey);
-    await db.messages.markSent(message._id, sent.messageId);
-    logger.debug({ ...log, attempts: message.attempts ?? 1 }, "message sent");
-    return {
-      status: "sent",
-      messageId: message._id,
-      waMessageId: sent.messageId,
-      attempts: message.attempts ?? 1,
-    };
+    sent = await transport.send(request.to, message.text, request.dedupeKey);
   } catch (error) {
     await db.messages.markFailed(message._id, describeError(error)).catch(() => undefined);
     logger.warn({ ...log, error: describeError(error) }, "send failed");
     throw error;
   }
+  // It went out: from here on it is never marked failed, or a retry would send it again. Recording
+  // it rides out a database that is unreachable for a moment; past that the reservation stays in
+  // flight (a later attempt takes it over only once it is stale).
+  await retryWhileUnreachable(() => db.messages.markSent(message._id, sent.messageId), {
+    onRetry: (error) =>
+      logger.warn(
+        { ...log, error: describeError(error) },
+        "sent, but the database is unreachable; recording it again",
+      ),
+  });
+  logger.debug({ ...log, attempts: message.attempts ?? 1 }, "message sent");
+  return {
+    status: "sent",
+    messageId: message._id,
+    waMessageId: sent.messageId,
+    attempts: message.attempts ?? 1,
+  };
 }
 
 /** What the transport's chat shows of an attempt; a failed look is no answer (the caller decides). */

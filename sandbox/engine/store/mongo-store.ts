@@ -4,12 +4,14 @@ import type { RegisteredApp } from "../registration.js";
 import { TERMINAL } from "../types.js";
 import type { EngineEvent, Run } from "../types.js";
 import { ReplaceBatcher } from "./replace-batcher.js";
+import { rideOut } from "./ride-out.js";
 import type { EngineStore, KeyQuery, RunQuery } from "./store.js";
 
 // MongoDB persistence with the real driver. Payloads are stored as JSON text next to a few indexed
 // fields: event data may hold keys Mongo dislikes ("$x", "a.b"), and JSON keeps numbers exactly as
 // the SDK sent them. Only simple operations (replace upsert, bulk write, find, count) are used.
-// Runs and events saved while another save is in flight go together in one bulk write.
+// Runs and events saved while another save is in flight go together in one bulk write. Every
+// operation rides out a short outage of the server (ride-out.ts).
 interface RunDoc {
   _id: string;
   functionId: string;
@@ -92,7 +94,7 @@ export class MongoStore implements EngineStore {
   }
 
   async getRun(id: string): Promise<Run | undefined> {
-    const doc = await this.runs.findOne({ _id: id });
+    const doc = await rideOut(() => this.runs.findOne({ _id: id }));
     return doc ? (JSON.parse(doc.json) as Run) : undefined;
   }
 
@@ -101,29 +103,36 @@ export class MongoStore implements EngineStore {
     if (q.functionId) filter["functionId"] = q.functionId;
     if (q.status) filter["status"] = q.status;
     if (q.activeOnly) filter["active"] = true;
-    if (q.limit) {
+    const limit = q.limit;
+    if (limit) {
       // the most recent N, listed oldest first like the unlimited answer
-      const recent = await this.runs.find(filter).sort({ createdAt: -1, _id: -1 }).limit(q.limit).toArray();
+      const recent = await rideOut(() =>
+        this.runs.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray(),
+      );
       return recent.reverse().map((d) => JSON.parse(d.json) as Run);
     }
-    const docs = await this.runs.find(filter).sort({ createdAt: 1, _id: 1 }).toArray();
+    const docs = await rideOut(() => this.runs.find(filter).sort({ createdAt: 1, _id: 1 }).toArray());
     return docs.map((d) => JSON.parse(d.json) as Run);
   }
 
   async countRunsByKey(q: KeyQuery): Promise<number> {
     const field = q.key === "idempotency" ? "idempotencyKey" : "rateLimitKey";
-    return this.runs.countDocuments({
-      functionId: q.functionId,
-      [field]: q.value,
-      createdAt: { $gte: q.sinceMs },
-    });
+    return rideOut(() =>
+      this.runs.countDocuments({
+        functionId: q.functionId,
+        [field]: q.value,
+        createdAt: { $gte: q.sinceMs },
+      }),
+    );
   }
 
   async seenEvents(ids: string[], sinceMs: number): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const seen = await this.events
-      .find({ _id: { $in: ids }, receivedAt: { $gte: sinceMs } }, { projection: { _id: 1 } })
-      .toArray();
+    const seen = await rideOut(() =>
+      this.events
+        .find({ _id: { $in: ids }, receivedAt: { $gte: sinceMs } }, { projection: { _id: 1 } })
+        .toArray(),
+    );
     return new Set(seen.map((d) => d._id));
   }
 
@@ -135,26 +144,30 @@ export class MongoStore implements EngineStore {
   }
 
   async pruneEvents(beforeMs: number): Promise<number> {
-    const result = await this.events.deleteMany({ receivedAt: { $lt: beforeMs } });
+    const result = await rideOut(() => this.events.deleteMany({ receivedAt: { $lt: beforeMs } }));
     return result.deletedCount;
   }
 
   async saveApp(app: RegisteredApp): Promise<void> {
-    await this.apps.replaceOne({ _id: app.id }, { json: JSON.stringify(app) }, { upsert: true });
+    await rideOut(() =>
+      this.apps.replaceOne({ _id: app.id }, { json: JSON.stringify(app) }, { upsert: true }),
+    );
   }
 
   async listApps(): Promise<RegisteredApp[]> {
-    const docs = await this.apps.find({}).toArray();
+    const docs = await rideOut(() => this.apps.find({}).toArray());
     return docs.map((d) => JSON.parse(d.json) as RegisteredApp);
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
-    const doc = await this.meta.findOne({ _id: key });
+    const doc = await rideOut(() => this.meta.findOne({ _id: key }));
     return doc ? (JSON.parse(doc.json) as T) : undefined;
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    await this.meta.replaceOne({ _id: key }, { json: JSON.stringify(value) }, { upsert: true });
+    await rideOut(() =>
+      this.meta.replaceOne({ _id: key }, { json: JSON.stringify(value) }, { upsert: true }),
+    );
   }
 
   async close(): Promise<void> {

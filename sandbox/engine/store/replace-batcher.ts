@@ -1,5 +1,6 @@
 import { MongoBulkWriteError } from "mongodb";
 import type { AnyBulkWriteOperation, Collection, Document } from "mongodb";
+import { rideOut } from "./ride-out.js";
 
 // Upserts by _id, group-committed: while one write is in flight, the documents saved meanwhile
 // (other runs' steps answering at the same time) wait and then go together as one bulk write.
@@ -45,7 +46,7 @@ export class ReplaceBatcher<T extends Document & { _id: string }> {
     try {
       if (docs.length === 1) {
         const doc = docs[0]!;
-        await this.collection.replaceOne({ _id: doc._id } as never, doc, { upsert: true });
+        await rideOut(() => this.collection.replaceOne({ _id: doc._id } as never, doc, { upsert: true }));
       } else {
         const ops = docs.map(
           (doc) =>
@@ -53,7 +54,7 @@ export class ReplaceBatcher<T extends Document & { _id: string }> {
               replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
             }) as unknown as AnyBulkWriteOperation<T>,
         );
-        await this.collection.bulkWrite(ops, { ordered: false });
+        await rideOut(() => this.collection.bulkWrite(ops, { ordered: false }));
       }
     } catch (err) {
       const failed = failedIds(err, docs);
