@@ -7,14 +7,15 @@
 //   never move past a message whose seq is still to come.
 // - Outbound is unique per (account, dedupe key): the message is recorded *before* it is handed to the
 //   transport and marked sent after, so a retried step never sends it twice.
-import type { Collection, Db } from "mongodb";
+import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
+import { MongoBulkWriteError } from "mongodb";
 import { z } from "zod";
 import { clock } from "../clock.js";
 import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
 import type { ConversationsRepo } from "./conversations.js";
-import { isDuplicateKeyError } from "./errors.js";
+import { DUPLICATE_KEY, isDuplicateKeyError } from "./errors.js";
 import { newId } from "./ids.js";
 import { parseInput } from "./validate.js";
 import { MESSAGE_KINDS, type MessageKind } from "../domain/message-kinds.js";
@@ -136,6 +137,38 @@ const outboundSchema = z
   .strict();
 export type ReserveOutboundInput = z.input<typeof outboundSchema>;
 
+const outboundBatchSchema = z
+  .object({
+    accountId: accountIdSchema,
+    conversationId: idSchema,
+    contactId: idSchema,
+    origin: z.enum(OUTBOUND_ORIGINS),
+    author: z.string().min(1).max(64).optional(),
+    /** The first of the consecutive seqs reserved for the batch (conversations.reserveOutboundSeqs). */
+    firstSeq: z.number().int().positive(),
+    messages: z
+      .array(z.object({ dedupeKey: dedupeKeySchema, text: textSchema.min(1) }).strict())
+      .min(1)
+      .max(50),
+  })
+  .strict()
+  .refine((b) => new Set(b.messages.map((m) => m.dedupeKey)).size === b.messages.length, {
+    message: "dedupe keys must differ within a batch",
+  });
+export type ReserveOutboundBatchInput = z.input<typeof outboundBatchSchema>;
+
+/** One message of a batch: recorded now, or its key was recorded before (resolve it with reserveOutbound). */
+export type ReserveOutboundBatchItem = { outcome: "reserved"; message: MessageDoc } | { outcome: "taken" };
+
+const settleSchema = z
+  .object({
+    sent: z.array(z.object({ messageId: idSchema, waMessageId: waMessageIdSchema.optional() }).strict()),
+    failed: z.object({ messageId: idSchema, error: z.string() }).strict().optional(),
+    unsent: z.array(idSchema),
+  })
+  .strict();
+export type SettleOutboundInput = z.input<typeof settleSchema>;
+
 export type RecordInboundResult =
   | { status: "new"; message: MessageDoc }
   | { status: "duplicate"; message: MessageDoc }
@@ -161,6 +194,18 @@ export interface MessagesRepo {
    */
   assignInboundSeq(message: MessageDoc): Promise<MessageDoc>;
   reserveOutbound(input: ReserveOutboundInput): Promise<ReserveOutboundResult>;
+  /**
+   * Records several outbound messages of one conversation (in order, with consecutive seqs from
+   * `firstSeq`) before they are handed to the transport, in one insert. A key recorded before (a
+   * retried step) is reported `taken`; reserveOutbound tells its state when its turn comes.
+   */
+  reserveOutboundBatch(input: ReserveOutboundBatchInput): Promise<ReserveOutboundBatchItem[]>;
+  /**
+   * What became of a batch, in one write: `sent` pending → sent (with the transport's id); `failed`
+   * pending → failed (it may be retried); `unsent` (reserved but never handed to the transport,
+   * since an earlier one failed) removed, so a retry records them afresh.
+   */
+  settleOutbound(input: SettleOutboundInput): Promise<void>;
   /** pending → sent; false if it was not pending (already sent, or unknown id). */
   markSent(messageId: string, waMessageId?: string): Promise<{ ok: boolean }>;
   /** pending → failed, so the next reserveOutbound with the same key may retry it. */
@@ -173,6 +218,8 @@ export interface MessagesRepo {
    */
   listForwardPending(accountId: string, storedBefore: Date, limit: number): Promise<MessageDoc[]>;
   getByDedupeKey(accountId: string, dedupeKey: string): Promise<MessageDoc | null>;
+  /** The outbound messages recorded under these keys (any order; keys never recorded are absent). */
+  listByDedupeKeys(accountId: string, dedupeKeys: string[]): Promise<MessageDoc[]>;
   /** The stored inbound message with this WhatsApp id (seq or not), or null. */
   findInbound(accountId: string, waMessageId: string): Promise<MessageDoc | null>;
   /**
@@ -293,6 +340,87 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         : { outcome: "in_flight", message: current };
     },
 
+    async reserveOutboundBatch(raw) {
+      const input = parseInput("messages.reserveOutboundBatch", outboundBatchSchema, raw);
+      const now = clock.now();
+      const docs: MessageDoc[] = input.messages.map((m, index) => ({
+        _id: newId("msg"),
+        accountId: input.accountId,
+        conversationId: input.conversationId,
+        contactId: input.contactId,
+        direction: "out",
+        seq: input.firstSeq + index,
+        kind: "text",
+        text: m.text,
+        dedupeKey: m.dedupeKey,
+        origin: input.origin,
+        ...(input.author ? { author: input.author } : {}),
+        status: "pending",
+        attempts: 1,
+        at: now,
+        lastAttemptAt: now,
+      }));
+      const taken = new Set<number>();
+      try {
+        // Unordered: a key recorded before fails alone (E11000) and the others are still recorded.
+        await messages.insertMany(docs, { ordered: false });
+      } catch (error) {
+        if (!(error instanceof MongoBulkWriteError)) throw error;
+        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+        for (const e of writeErrors) taken.add(e.index);
+      }
+      return docs.map((message, index) =>
+        taken.has(index) ? { outcome: "taken" as const } : { outcome: "reserved" as const, message },
+      );
+    },
+
+    async settleOutbound(raw) {
+      const input = parseInput("messages.settleOutbound", settleSchema, raw);
+      const now = clock.now();
+      const operations: AnyBulkWriteOperation<MessageDoc>[] = [
+        ...input.sent.map(({ messageId, waMessageId }) => ({
+          updateOne: {
+            filter: { _id: messageId, direction: "out" as const, status: "pending" as const },
+            update: {
+              $set: { status: "sent" as const, sentAt: now, ...(waMessageId ? { waMessageId } : {}) },
+              $unset: { lastError: "" as const },
+            },
+          },
+        })),
+        ...(input.failed
+          ? [
+              {
+                updateOne: {
+                  filter: {
+                    _id: input.failed.messageId,
+                    direction: "out" as const,
+                    status: "pending" as const,
+                  },
+                  update: {
+                    $set: { status: "failed" as const, lastError: input.failed.error.slice(0, 500) },
+                  },
+                },
+              },
+            ]
+          : []),
+        ...(input.unsent.length > 0
+          ? [
+              {
+                deleteMany: {
+                  filter: {
+                    _id: { $in: input.unsent },
+                    direction: "out" as const,
+                    status: "pending" as const,
+                  },
+                },
+              },
+            ]
+          : []),
+      ];
+      if (operations.length > 0) await messages.bulkWrite(operations, { ordered: false });
+    },
+
     async markSent(messageId, waMessageId) {
       const id = parseInput("messages.markSent", idSchema, messageId);
       const waId =
@@ -344,6 +472,13 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         parseInput("messages.getByDedupeKey", accountIdSchema, accountId),
         parseInput("messages.getByDedupeKey", dedupeKeySchema, dedupeKey),
       );
+    },
+
+    async listByDedupeKeys(accountId, dedupeKeys) {
+      const account = parseInput("messages.listByDedupeKeys", accountIdSchema, accountId);
+      const keys = parseInput("messages.listByDedupeKeys", z.array(dedupeKeySchema).max(50), dedupeKeys);
+      if (keys.length === 0) return [];
+      return messages.find({ accountId: account, direction: "out", dedupeKey: { $in: keys } }).toArray();
     },
 
     async findInbound(accountId, waMessageId) {

@@ -198,6 +198,90 @@ describe("outbound messages", () => {
     );
   });
 
+  it("records a batch in one go with consecutive seqs; a key recorded before is reported taken, not doubled", async () => {
+    const conversation = await newConversation();
+    await t.db.messages.reserveOutbound({ ...outbound(conversation, "reply:b:1", "uno"), origin: "agent" });
+    const seqs = await t.db.conversations.reserveOutboundSeqs(conversation._id, 3, {
+      accountId: conversation.accountId,
+      to: conversation.phone,
+    });
+    expect(seqs).toEqual({ firstSeq: 2, contactId: conversation.contactId });
+    const batch = await t.db.messages.reserveOutboundBatch({
+      accountId: conversation.accountId,
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      origin: "agent",
+      firstSeq: seqs!.firstSeq,
+      messages: [
+        { dedupeKey: "reply:b:0", text: "cero" },
+        { dedupeKey: "reply:b:1", text: "uno otra vez" },
+        { dedupeKey: "reply:b:2", text: "dos" },
+      ],
+    });
+    expect(batch.map((b) => b.outcome)).toEqual(["reserved", "taken", "reserved"]);
+    const history = await t.db.messages.listRecent(conversation._id, 10);
+    expect(history.map((m) => [m.seq, m.text, m.status])).toEqual([
+      [1, "uno", "pending"],
+      [2, "cero", "pending"],
+      [4, "dos", "pending"],
+    ]);
+  });
+
+  it("settles a batch in one write: sent, failed, and the unsent ones removed", async () => {
+    const conversation = await newConversation();
+    const seqs = await t.db.conversations.reserveOutboundSeqs(conversation._id, 3, {
+      accountId: conversation.accountId,
+      to: conversation.phone,
+    });
+    const batch = await t.db.messages.reserveOutboundBatch({
+      accountId: conversation.accountId,
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      origin: "agent",
+      firstSeq: seqs!.firstSeq,
+      messages: ["a", "b", "c"].map((x) => ({ dedupeKey: `reply:s:${x}`, text: x })),
+    });
+    const [a, b, c] = batch.map((r) => (r.outcome === "reserved" ? r.message._id : ""));
+    await t.db.messages.settleOutbound({
+      sent: [{ messageId: a!, waMessageId: "wamid.S1" }],
+      failed: { messageId: b!, error: "WhatsApp not ready" },
+      unsent: [c!],
+    });
+    const stored = await t.db.messages.listByDedupeKeys(conversation.accountId, [
+      "reply:s:a",
+      "reply:s:b",
+      "reply:s:c",
+    ]);
+    expect(stored.map((m) => [m.dedupeKey, m.status, m.waMessageId ?? null]).sort()).toEqual([
+      ["reply:s:a", "sent", "wamid.S1"],
+      ["reply:s:b", "failed", null],
+    ]);
+    // The failed one may be retried, by one attempt only.
+    expect((await t.db.messages.reserveOutbound(outbound(conversation, "reply:s:b", "b"))).outcome).toBe(
+      "retry",
+    );
+  });
+
+  it("reserves seqs only for the conversation's own account and phone, and not for an opted-out contact", async () => {
+    const conversation = await newConversation();
+    const expected = { accountId: conversation.accountId, to: conversation.phone };
+    expect(
+      await t.db.conversations.reserveOutboundSeqs(conversation._id, 1, { ...expected, accountId: "other" }),
+    ).toBeNull();
+    expect(
+      await t.db.conversations.reserveOutboundSeqs(conversation._id, 1, { ...expected, to: "+15550000000" }),
+    ).toBeNull();
+    await t.db.conversations.optOut(conversation._id);
+    expect(await t.db.conversations.reserveOutboundSeqs(conversation._id, 1, expected)).toBeNull();
+    expect(
+      await t.db.conversations.reserveOutboundSeqs(conversation._id, 2, {
+        ...expected,
+        evenIfOptedOut: true,
+      }),
+    ).toEqual({ firstSeq: 1, contactId: conversation.contactId });
+    expect((await t.db.conversations.getById(conversation._id))?.lastSeq).toBe(2);
+  });
+
   it("keeps inbound and outbound in one conversation order", async () => {
     const conversation = await newConversation();
     await t.db.messages.recordInbound(inbound(conversation, "wamid.O1", "hola"));
