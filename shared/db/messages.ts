@@ -103,6 +103,9 @@ export const messageIndexes: CollectionIndexes = {
   ],
 };
 
+/** How far below the watermark and history window a turn's one query reaches, to absorb seq gaps. */
+const TURN_HISTORY_SLACK = 10;
+
 /** Longest WhatsApp message id stored (whatsapp-web.js serialized ids are well under 100). */
 export const MAX_WA_MESSAGE_ID = 200;
 
@@ -230,6 +233,15 @@ export interface MessagesRepo {
   listUnprocessedInbound(conversationId: string): Promise<MessageDoc[]>;
   /** The last `limit` messages (both directions) that have a seq, oldest first: the brain's history window. */
   listRecent(conversationId: string, limit: number): Promise<MessageDoc[]>;
+  /**
+   * What an agent turn reads, usually in one query: `unprocessed` as listUnprocessedInbound (given
+   * the watermark the caller read with the conversation) and `recent` as listRecent(window).
+   */
+  listTurnMessages(
+    conversationId: string,
+    processedSeq: number,
+    window: number,
+  ): Promise<{ unprocessed: MessageDoc[]; recent: MessageDoc[] }>;
 }
 
 export function messagesRepo(db: Db, conversations: ConversationsRepo): MessagesRepo {
@@ -237,6 +249,17 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
 
   async function findOutbound(accountId: string, dedupeKey: string): Promise<MessageDoc | null> {
     return messages.findOne({ accountId, direction: "out", dedupeKey });
+  }
+
+  async function listRecent(conversationId: string, limit: number): Promise<MessageDoc[]> {
+    const id = parseInput("messages.listRecent", idSchema, conversationId);
+    const n = parseInput("messages.listRecent", z.number().int().min(1).max(500), limit);
+    const newestFirst = await messages
+      .find({ conversationId: id, seq: { $exists: true } })
+      .sort({ seq: -1 })
+      .limit(n)
+      .toArray();
+    return newestFirst.reverse();
   }
 
   /** Gives a stored inbound message its seq once; a concurrent caller's seq is left as a harmless gap. */
@@ -507,15 +530,34 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
       return found.some((m) => typeof m.seq !== "number") ? [] : found;
     },
 
-    async listRecent(conversationId, limit) {
-      const id = parseInput("messages.listRecent", idSchema, conversationId);
-      const n = parseInput("messages.listRecent", z.number().int().min(1).max(500), limit);
-      const newestFirst = await messages
-        .find({ conversationId: id, seq: { $exists: true } })
-        .sort({ seq: -1 })
-        .limit(n)
+    async listTurnMessages(conversationId, processedSeqRaw, windowRaw) {
+      const id = parseInput("messages.listTurnMessages", idSchema, conversationId);
+      const processedSeq = parseInput(
+        "messages.listTurnMessages",
+        z.number().int().nonnegative(),
+        processedSeqRaw,
+      );
+      const window = parseInput("messages.listTurnMessages", z.number().int().min(1).max(500), windowRaw);
+      // Everything above a floor some way below the watermark: the new messages, and the history
+      // unless gaps in the seqs thin it out (then the history is read on its own). A message still
+      // without its seq is in the same query, so it is seen either without one or with it.
+      const floor = Math.max(0, processedSeq - window - TURN_HISTORY_SLACK);
+      const found = await messages
+        .find({
+          conversationId: id,
+          $or: [{ seq: { $gt: floor } }, { direction: "in", seq: { $exists: false } }],
+        })
+        .sort({ seq: 1 })
         .toArray();
-      return newestFirst.reverse();
+      // As listUnprocessedInbound: nothing while a message waits for a seq that may come below these.
+      if (found.some((m) => typeof m.seq !== "number")) return { unprocessed: [], recent: [] };
+      const unprocessed = found.filter((m) => m.direction === "in" && m.seq > processedSeq);
+      if (unprocessed.length === 0) return { unprocessed, recent: [] };
+      const recent =
+        found.length >= window || floor === 0 ? found.slice(-window) : await listRecent(id, window);
+      return { unprocessed, recent };
     },
+
+    listRecent,
   };
 }

@@ -95,6 +95,10 @@ describe("inbound messages", () => {
     // The interrupted message's seq is still to come: answering the others now could move the
     // watermark past it.
     expect(await t.db.messages.listUnprocessedInbound(conversation._id)).toEqual([]);
+    expect(await t.db.messages.listTurnMessages(conversation._id, 0, 30)).toEqual({
+      unprocessed: [],
+      recent: [],
+    });
     // A redelivery does not take over (nor touch the conversation): the first store announces it.
     const lastSeq = (await t.db.conversations.getById(conversation._id))?.lastSeq;
     const redelivered = await t.db.messages.recordInbound(inbound(conversation, "wamid.S2", "me llamo Ana"));
@@ -147,6 +151,47 @@ describe("inbound messages", () => {
     ]);
     const history = await t.db.messages.listRecent(conversation._id, 2);
     expect(history.map((m) => m.text)).toEqual(["me llamo Ana", "vivo en León"]);
+  });
+
+  it("reads a turn in one go: the same new messages and history as the two reads, gaps in the seqs or not", async () => {
+    const conversation = await newConversation();
+    for (let i = 0; i < 40; i += 1) {
+      await t.db.messages.recordInbound(inbound(conversation, `wamid.H${i}`, `pregunta ${i}`));
+      await t.db.messages.reserveOutbound({
+        ...outbound(conversation, `reply:h:${i}`, `respuesta ${i}`),
+        origin: "agent",
+      });
+      // Seqs reserved and never used (a redelivered batch): gaps below the watermark.
+      if (i % 3 === 0) {
+        await t.db.conversations.reserveOutboundSeqs(conversation._id, 4, {
+          accountId: conversation.accountId,
+          to: conversation.phone,
+        });
+      }
+    }
+    const watermark = (await t.db.conversations.getById(conversation._id))!.lastSeq;
+    await t.db.conversations.advanceWatermark(conversation._id, watermark);
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.H-new-1", "¿y el envío?"));
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.H-new-2", "¿cuánto tarda?"));
+    const texts = (ms: MessageDoc[]) => ms.map((m) => m.text);
+    for (const window of [1, 5, 30, 500]) {
+      const turn = await t.db.messages.listTurnMessages(conversation._id, watermark, window);
+      expect(texts(turn.unprocessed)).toEqual(
+        texts(await t.db.messages.listUnprocessedInbound(conversation._id)),
+      );
+      expect(texts(turn.recent)).toEqual(texts(await t.db.messages.listRecent(conversation._id, window)));
+    }
+    expect(texts((await t.db.messages.listTurnMessages(conversation._id, watermark, 3)).recent)).toEqual([
+      "respuesta 39",
+      "¿y el envío?",
+      "¿cuánto tarda?",
+    ]);
+    // Nothing new: nothing to read.
+    const last = (await t.db.conversations.getById(conversation._id))!.lastSeq;
+    expect(await t.db.messages.listTurnMessages(conversation._id, last, 30)).toEqual({
+      unprocessed: [],
+      recent: [],
+    });
   });
 
   it("stamps the conversation's last inbound time", async () => {
