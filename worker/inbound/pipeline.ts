@@ -141,6 +141,7 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
           text: message.text,
           type: message.kind,
           receivedAt: (message.waTimestamp ?? message.at).toISOString(),
+          mode: conversation.mode,
         },
         { id: inboundMessageEventId(accountId, message.waMessageId ?? message._id) },
       ),
