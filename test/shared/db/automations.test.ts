@@ -159,9 +159,12 @@ describe("automation executions", () => {
       startedAt: at,
       finishedAt: at,
     });
-    expect(
-      await t.db.automationExecutions.finish(run._id, { status: "failed", error: "action 2 failed" }),
-    ).toEqual({ ok: true });
+    const finished = await t.db.automationExecutions.finish(run._id, {
+      status: "failed",
+      error: "action 2 failed",
+    });
+    // The finished execution as stored (what the run announces).
+    expect(finished).toEqual({ ok: true, execution: await t.db.automationExecutions.getById(run._id) });
     expect(await t.db.automationExecutions.finish(run._id, { status: "succeeded" })).toEqual({ ok: false });
     // A finished execution takes no more action updates.
     expect(await t.db.automationExecutions.updateAction(run._id, 1, { status: "succeeded" })).toEqual({
