@@ -156,6 +156,8 @@ export interface ConversationsRepo {
   setOrderDraft(conversationId: string, lines: OrderSelectionLine[] | null): Promise<ConversationDoc | null>;
   /** Reserves the next message sequence number and stamps last inbound/outbound time. */
   nextMessageSeq(conversationId: string, direction: "in" | "out"): Promise<number>;
+  /** nextMessageSeq for an inbound message, answering the whole conversation as it is now (`lastSeq` is the seq). */
+  takeInboundSeq(conversationId: string): Promise<ConversationDoc>;
   /**
    * Reserves `count` consecutive outbound sequence numbers and stamps lastOutboundAt, in one
    * conditional update: only if the conversation is the account's, its phone is `to`, and (unless
@@ -374,6 +376,18 @@ export function conversationsRepo(db: Db): ConversationsRepo {
         { $set: { orderDraft: { lines: valid, updatedAt: now }, updatedAt: now } },
         { returnDocument: "after" },
       );
+    },
+
+    async takeInboundSeq(conversationId) {
+      const id = parseInput("conversations.takeInboundSeq", idSchema, conversationId);
+      const now = clock.now();
+      const updated = await conversations.findOneAndUpdate(
+        { _id: id },
+        { $inc: { lastSeq: 1 }, $set: { lastInboundAt: now, updatedAt: now } },
+        { returnDocument: "after" },
+      );
+      if (!updated) throw new Error(`conversation ${id} not found`);
+      return updated;
     },
 
     async nextMessageSeq(conversationId, direction) {

@@ -14,7 +14,7 @@ import { clock } from "../clock.js";
 import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
-import type { ConversationsRepo } from "./conversations.js";
+import type { ConversationDoc, ConversationsRepo } from "./conversations.js";
 import { DUPLICATE_KEY, isDuplicateKeyError } from "./errors.js";
 import { newId } from "./ids.js";
 import { parseInput } from "./validate.js";
@@ -173,7 +173,8 @@ const settleSchema = z
 export type SettleOutboundInput = z.input<typeof settleSchema>;
 
 export type RecordInboundResult =
-  | { status: "new"; message: MessageDoc }
+  /** `conversation`: as it is right after the message took its seq (mode, opt-out, lastSeq). */
+  | { status: "new"; message: MessageDoc; conversation: ConversationDoc }
   | { status: "duplicate"; message: MessageDoc }
   /** A concurrent first delivery is still storing it (no seq yet); that delivery announces it. */
   | { status: "storing"; message: Omit<MessageDoc, "seq"> & { seq?: undefined } };
@@ -262,20 +263,29 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
     return newestFirst.reverse();
   }
 
-  /** Gives a stored inbound message its seq once; a concurrent caller's seq is left as a harmless gap. */
-  async function assignInboundSeq(message: MessageDoc): Promise<MessageDoc> {
-    if (typeof message.seq === "number") return message;
+  /**
+   * Gives a stored inbound message without a seq its seq once (a concurrent caller's seq is left as
+   * a harmless gap), with the conversation as that left it.
+   */
+  async function takeSeq(
+    message: MessageDoc,
+  ): Promise<{ message: MessageDoc; conversation: ConversationDoc }> {
     // Stamps lastInboundAt too: this is the moment the message counts for the conversation.
-    const seq = await conversations.nextMessageSeq(message.conversationId, "in");
+    const conversation = await conversations.takeInboundSeq(message.conversationId);
     const updated = await messages.findOneAndUpdate(
       { _id: message._id, direction: "in", seq: { $exists: false } },
-      { $set: { seq } },
+      { $set: { seq: conversation.lastSeq } },
       { returnDocument: "after" },
     );
-    if (updated) return updated;
+    if (updated) return { message: updated, conversation };
     const current = await messages.findOne({ _id: message._id });
     if (!current) throw new Error(`messages.assignInboundSeq: message ${message._id} not found`);
-    return current;
+    return { message: current, conversation };
+  }
+
+  async function assignInboundSeq(message: MessageDoc): Promise<MessageDoc> {
+    if (typeof message.seq === "number") return message;
+    return (await takeSeq(message)).message;
   }
 
   return {
@@ -314,7 +324,7 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         const { seq: _none, ...storing } = existing;
         return { status: "storing", message: storing };
       }
-      return { status: "new", message: await assignInboundSeq(pending as MessageDoc) };
+      return { status: "new", ...(await takeSeq(pending as MessageDoc)) };
     },
 
     assignInboundSeq,

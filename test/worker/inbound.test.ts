@@ -320,4 +320,27 @@ describe("the same WhatsApp id from a second phone", () => {
     expect(await worker.app.inbound.receive(message)).toBe("duplicate");
     expect((await storedInbound(message.messageId)).map((m) => m.text)).toEqual(["hola"]);
   });
+
+  it("from a second phone that is a customer already, is refused with nothing written for either", async () => {
+    const first = nextPhone();
+    const second = nextPhone();
+    const message = wwebjsInbound(first);
+    expect(await worker.app.inbound.receive(message)).toBe("forwarded");
+    expect(await worker.app.inbound.receive(wwebjsInbound(second, { name: "Bea" }))).toBe("forwarded");
+    await h.engine.settle();
+    const contactBefore = await h.db.contacts.findByPhone("default", second);
+    const conversationBefore = await h.db.conversations.findByPhone("default", second);
+
+    const forged = wwebjsInbound(second, {
+      messageId: message.messageId,
+      text: "otro mensaje",
+      name: "Otra",
+    });
+    expect(await worker.app.inbound.receive(forged)).toBe("id-conflict");
+    expect(await h.db.contacts.findByPhone("default", second)).toEqual(contactBefore);
+    expect(await h.db.conversations.findByPhone("default", second)).toEqual(conversationBefore);
+    expect((await storedInbound(message.messageId)).map((m) => [m.text, m.contactId])).toEqual([
+      ["hola", (await h.db.contacts.findByPhone("default", first))?._id],
+    ]);
+  });
 });
