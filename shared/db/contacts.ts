@@ -27,6 +27,11 @@ export interface ContactDoc {
   /** Custom CRM fields set by automations ("origen": "facebook"). */
   fields?: Record<string, string>;
   createdAt: Date;
+  /**
+   * Stamped when the contact is written (created, a new WhatsApp name); the gateway does not write
+   * the contact for every message: when the customer last wrote is the conversation's
+   * lastInboundAt (automations see the later of the two as contact.lastSeenAt).
+   */
   lastSeenAt: Date;
 }
 

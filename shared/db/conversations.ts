@@ -123,8 +123,10 @@ export type NudgeResult =
   | { ok: false; reason: "not_found" };
 
 export interface ConversationsRepo {
+  /** `likelyNew`: the caller just found none, so it tries the insert first (one write, no read). */
   getOrCreate(
     input: GetOrCreateConversationInput,
+    options?: { likelyNew?: boolean },
   ): Promise<{ conversation: ConversationDoc; created: boolean }>;
   getById(conversationId: string): Promise<ConversationDoc | null>;
   findByPhone(accountId: string, phone: string): Promise<ConversationDoc | null>;
@@ -253,11 +255,13 @@ export function conversationsRepo(db: Db): ConversationsRepo {
   }
 
   return {
-    async getOrCreate(raw) {
+    async getOrCreate(raw, options = {}) {
       const input = parseInput("conversations.getOrCreate", getOrCreateSchema, raw);
       const key = { accountId: input.accountId, contactId: input.contactId };
-      const existing = await conversations.findOne(key);
-      if (existing) return { conversation: existing, created: false };
+      if (!options.likelyNew) {
+        const existing = await conversations.findOne(key);
+        if (existing) return { conversation: existing, created: false };
+      }
       const conversation = fresh(input);
       try {
         await conversations.insertOne(conversation);

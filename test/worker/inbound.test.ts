@@ -287,6 +287,30 @@ describe("a message the gateway cannot store whole", () => {
   });
 });
 
+describe("a customer writing again", () => {
+  it("keeps the contact's WhatsApp name up to date, and the events carry it", async () => {
+    const phone = nextPhone();
+    expect(await worker.app.inbound.receive(wwebjsInbound(phone, { name: "Ana" }))).toBe("forwarded");
+    const second = wwebjsInbound(phone, { name: "Ana" });
+    expect(await worker.app.inbound.receive(second)).toBe("forwarded");
+    const renamed = wwebjsInbound(phone, { name: "  Ana López " });
+    expect(await worker.app.inbound.receive(renamed)).toBe("forwarded");
+    const noName = wwebjsInbound(phone, { name: undefined });
+    expect(await worker.app.inbound.receive(noName)).toBe("forwarded");
+
+    expect((await h.db.contacts.findByPhone("default", phone))?.profileName).toBe("Ana López");
+    const names = await Promise.all(
+      [second, renamed, noName].map(async (m) => {
+        const [event] = await eventually(() =>
+          received(m.messageId).length ? received(m.messageId) : undefined,
+        );
+        return event?.data["name"];
+      }),
+    );
+    expect(names).toEqual(["Ana", "Ana López", "Ana López"]);
+  });
+});
+
 describe("the same WhatsApp id from a second phone", () => {
   it("is a 400 from the phones API; the second phone gets nothing written, the first keeps its message", async () => {
     const first = nextPhone();

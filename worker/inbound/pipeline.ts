@@ -38,6 +38,12 @@ import type { EventPublisher } from "../gateway/event-publisher.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 import { DEFAULT_OPT_KEYWORDS, detectOptKeyword, type OptKeywords } from "../optout/keywords.js";
 import { inboundMessageProblems } from "../gateway/inbound-message.js";
+import {
+  KnownCustomers,
+  storedProfileName,
+  type ContactView,
+  type KnownCustomer,
+} from "./known-customers.js";
 import type { InboundMessage, Transport } from "../gateway/transport.js";
 
 export interface InboundPipelineDeps {
@@ -88,10 +94,11 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
   const { db, accountId } = deps;
   const logger = deps.logger ?? silentLogger;
   const keywords = deps.keywords ?? DEFAULT_OPT_KEYWORDS;
+  const known = new KnownCustomers();
 
   async function announce(
     message: MessageDoc,
-    contact: ContactDoc,
+    contact: ContactView,
     conversation: ConversationDoc,
   ): Promise<InboundOutcome> {
     try {
@@ -105,7 +112,7 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
 
   async function decideAndAnnounce(
     message: MessageDoc,
-    contact: ContactDoc,
+    contact: ContactView,
     conversation: ConversationDoc,
   ): Promise<InboundOutcome> {
     const intent = detectOptKeyword(message.text, keywords);
@@ -178,12 +185,26 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
     };
   }
 
-  const touchContact = (inbound: InboundMessage) =>
-    db.contacts.upsertByPhone({
+  /** Stamps the contact (last seen, WhatsApp name) and remembers the customer. */
+  async function touchContact(inbound: InboundMessage, conversationId?: string): Promise<ContactDoc> {
+    const { contact } = await db.contacts.upsertByPhone({
       accountId,
       phone: inbound.from,
       ...(inbound.name ? { profileName: inbound.name } : {}),
     });
+    if (conversationId) known.remember(inbound.from, conversationId, contact);
+    return contact;
+  }
+
+  /**
+   * The contact of a known customer's message: as remembered while their WhatsApp name stays the
+   * same (when they last wrote is the conversation's lastInboundAt), else stamped anew.
+   */
+  async function contactOf(inbound: InboundMessage, customer: KnownCustomer): Promise<ContactView> {
+    const name = storedProfileName(inbound.name);
+    if (name === undefined || name === customer.contact.profileName) return customer.contact;
+    return touchContact(inbound, customer.conversationId);
+  }
 
   /** What a stored message calls for: announce it, or nothing (a duplicate, another phone's id). */
   function triage(
@@ -214,15 +235,27 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
    * A customer with a conversation: the message is stored first, so the unique index tells a
    * redelivery, or an id another phone used, apart before anything else is written.
    */
-  async function receiveFromKnown(inbound: InboundMessage, known: ConversationDoc): Promise<InboundOutcome> {
+  async function receiveFromKnown(
+    inbound: InboundMessage,
+    ids: { conversationId: string; contactId: string },
+    remembered: KnownCustomer | undefined,
+    conversation?: ConversationDoc,
+  ): Promise<InboundOutcome> {
     const next = triage(
-      await db.messages.recordInbound(toRecord(inbound, known._id, known.contactId)),
-      known.contactId,
+      await db.messages.recordInbound(toRecord(inbound, ids.conversationId, ids.contactId)),
+      ids.contactId,
     );
     if ("done" in next) return next.done;
     const stored = next.announce;
-    const { contact } = await touchContact(inbound);
-    return announce(stored.message, contact, stored.status === "new" ? stored.conversation : known);
+    const contact = remembered
+      ? await contactOf(inbound, remembered)
+      : await touchContact(inbound, ids.conversationId);
+    const current =
+      stored.status === "new"
+        ? stored.conversation
+        : (conversation ?? (await db.conversations.getById(ids.conversationId)));
+    if (!current) throw new Error(`conversation ${ids.conversationId} not found`);
+    return announce(stored.message, contact, current);
   }
 
   /** A first message: nothing is written for an id already stored for another phone. */
@@ -231,12 +264,12 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
       logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
       return "id-conflict";
     }
-    const { contact } = await touchContact(inbound);
-    const { conversation } = await db.conversations.getOrCreate({
-      accountId,
-      contactId: contact._id,
-      phone: contact.phone,
-    });
+    const contact = await touchContact(inbound);
+    const { conversation } = await db.conversations.getOrCreate(
+      { accountId, contactId: contact._id, phone: contact.phone },
+      { likelyNew: true },
+    );
+    known.remember(inbound.from, conversation._id, contact);
     // Another phone's id here means both came at once (checked above).
     const next = triage(
       await db.messages.recordInbound(toRecord(inbound, conversation._id, contact._id)),
@@ -261,8 +294,16 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
         logger.warn({ accountId, problems }, "inbound message refused: not storable");
         return "invalid";
       }
-      const known = await db.conversations.findByPhone(accountId, inbound.from);
-      return known ? receiveFromKnown(inbound, known) : receiveFromNew(inbound);
+      const remembered = known.get(inbound.from);
+      if (remembered) {
+        const ids = { conversationId: remembered.conversationId, contactId: remembered.contact._id };
+        return receiveFromKnown(inbound, ids, remembered);
+      }
+      // Known to MongoDB, maybe not (or no longer) to this process.
+      const conversation = await db.conversations.findByPhone(accountId, inbound.from);
+      if (!conversation) return receiveFromNew(inbound);
+      const ids = { conversationId: conversation._id, contactId: conversation.contactId };
+      return receiveFromKnown(inbound, ids, undefined, conversation);
     },
 
     async announceStored(stored) {
