@@ -6,7 +6,7 @@ import type { AutomationAction } from "../../../shared/domain/automations.js";
 import { durationToMs } from "../../../shared/domain/automations.js";
 import { loadAutomationContext } from "../../../shared/db/automation-context.js";
 import type { Cascade } from "../../../shared/events.js";
-import { actionReadsContext, performAction, type ActionRun } from "../actions.js";
+import { actionReadsContext, isInstantAction, performAction, type ActionRun } from "../actions.js";
 import type { AutomationDeps } from "../deps.js";
 import { runScope, type RunnerStep, type RunRequest } from "./context.js";
 
@@ -71,12 +71,17 @@ async function act(
   const { executionId } = run;
   if (!(await db.automations.isEnabledById(request.automationId))) return { status: "stopped" };
   const startedAt = clock.now();
-  await db.automationExecutions.updateAction(executionId, index, { status: "running", startedAt });
+  // Shown as running while it runs; an instant one is recorded once, when done.
+  const instant = isInstantAction(action);
+  if (!instant)
+    await db.automationExecutions.updateAction(executionId, index, { status: "running", startedAt });
+  const started = instant ? { startedAt } : {};
   try {
     const outcome = await performAction(deps, action, await actionRun(deps, request, run, index, action));
     await db.automationExecutions.updateAction(executionId, index, {
       status: outcome.status,
       detail: outcome.detail,
+      ...started,
       finishedAt: clock.now(),
     });
     return outcome;
@@ -85,6 +90,7 @@ async function act(
     await db.automationExecutions.updateAction(executionId, index, {
       status: "failed",
       error: message,
+      ...started,
       finishedAt: clock.now(),
     });
     return { status: "failed", error: message };
