@@ -185,13 +185,12 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
     };
   }
 
-  /** Stamps the contact (last seen, WhatsApp name) and remembers the customer. */
+  /** Stamps (or, for a first message, creates) the contact, and remembers the customer. */
   async function touchContact(inbound: InboundMessage, conversationId?: string): Promise<ContactDoc> {
-    const { contact } = await db.contacts.upsertByPhone({
-      accountId,
-      phone: inbound.from,
-      ...(inbound.name ? { profileName: inbound.name } : {}),
-    });
+    const { contact } = await db.contacts.upsertByPhone(
+      { accountId, phone: inbound.from, ...(inbound.name ? { profileName: inbound.name } : {}) },
+      { likelyNew: conversationId === undefined },
+    );
     if (conversationId) known.remember(inbound.from, conversationId, contact);
     return contact;
   }
