@@ -72,6 +72,8 @@ export const whatsappMessageReceived = eventType("whatsapp/message.received", {
     text: z.string().max(5_000),
     type: z.enum(messageTypes),
     receivedAt: isoTime,
+    /** The conversation's mode when the message was stored (`handoff`: a person has it). */
+    mode: mode.optional(),
   }),
 });
 

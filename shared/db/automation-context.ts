@@ -18,6 +18,7 @@ export interface ContextScope {
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
+const latest = (a: Date, b: Date | undefined) => (b && b > a ? b : a);
 
 export function contactView(
   contact: ContactDoc,
@@ -35,7 +36,8 @@ export function contactView(
     city: conversation?.collected.city,
     address: conversation?.collected.address,
     createdAt: iso(contact.createdAt),
-    lastSeenAt: iso(contact.lastSeenAt),
+    // The contact is stamped when it changes; every message stamps the conversation.
+    lastSeenAt: iso(latest(contact.lastSeenAt, conversation?.lastInboundAt)),
   };
 }
 

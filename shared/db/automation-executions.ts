@@ -141,8 +141,14 @@ export interface AutomationExecutionsRepo {
   begin(input: BeginExecutionInput): Promise<BeginExecutionResult>;
   /** Sets one action's result while the run is running (a retried step writes the same again). */
   updateAction(executionId: string, index: number, update: ActionUpdateInput): Promise<{ ok: boolean }>;
-  /** running → final status; pending/running actions become `skipped`. False if it had already finished. */
-  finish(executionId: string, result: FinishExecutionInput): Promise<{ ok: boolean }>;
+  /**
+   * running → final status; pending/running actions become `skipped`. Returns the finished execution,
+   * or ok false if it had already finished (or is unknown).
+   */
+  finish(
+    executionId: string,
+    result: FinishExecutionInput,
+  ): Promise<{ ok: true; execution: AutomationExecutionDoc } | { ok: false }>;
   /** Marks every running execution of an automation cancelled (the toggle cancelled their runs). */
   cancelRunning(automationId: string, reason: string): Promise<{ cancelled: number }>;
   getById(executionId: string): Promise<AutomationExecutionDoc | null>;
@@ -167,14 +173,13 @@ export function automationExecutionsRepo(
   );
   const retentionMs = (options.retentionDays ?? DEFAULT_EXECUTION_RETENTION_DAYS) * 86_400_000;
 
-  /** Every action not yet done is recorded as skipped (the run ended before it). */
-  async function skipRemaining(id: string): Promise<void> {
-    const doc = await executions.findOne({ _id: id });
-    if (!doc) return;
-    const actions = doc.actions.map((a) =>
-      a.status === "pending" || a.status === "running" ? { ...a, status: "skipped" as const } : a,
-    );
-    await executions.updateOne({ _id: id }, { $set: { actions } });
+  /** Every action not yet done is recorded as skipped (the run ended before it); no write if none. */
+  async function skipRemaining(doc: AutomationExecutionDoc): Promise<AutomationExecutionDoc> {
+    const undone = (a: ActionResult) => a.status === "pending" || a.status === "running";
+    if (!doc.actions.some(undone)) return doc;
+    const actions = doc.actions.map((a) => (undone(a) ? { ...a, status: "skipped" as const } : a));
+    await executions.updateOne({ _id: doc._id }, { $set: { actions } });
+    return { ...doc, actions };
   }
 
   return {
@@ -224,13 +229,13 @@ export function automationExecutionsRepo(
     async finish(executionId, raw) {
       const id = parseInput("automationExecutions.finish", idSchema, executionId);
       const result = parseInput("automationExecutions.finish", finishSchema, raw);
-      const updated = await executions.updateOne(
+      const finished = await executions.findOneAndUpdate(
         { _id: id, status: "running" },
         { $set: { ...result, finishedAt: clock.now() } },
+        { returnDocument: "after" },
       );
-      if (updated.modifiedCount !== 1) return { ok: false };
-      await skipRemaining(id);
-      return { ok: true };
+      if (!finished) return { ok: false };
+      return { ok: true, execution: await skipRemaining(finished) };
     },
 
     async cancelRunning(automationId, reason) {
@@ -238,13 +243,14 @@ export function automationExecutionsRepo(
       const running = await executions.find({ automationId: id, status: "running" }).toArray();
       let cancelled = 0;
       for (const doc of running) {
-        const updated = await executions.updateOne(
+        const updated = await executions.findOneAndUpdate(
           { _id: doc._id, status: "running" },
           { $set: { status: "cancelled", reason, finishedAt: clock.now() } },
+          { returnDocument: "after" },
         );
-        if (updated.modifiedCount === 1) {
+        if (updated) {
           cancelled += 1;
-          await skipRemaining(doc._id);
+          await skipRemaining(updated);
         }
       }
       return { cancelled };

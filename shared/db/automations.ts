@@ -17,6 +17,7 @@ import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
 import { isDuplicateKeyError } from "./errors.js";
 import { newId } from "./ids.js";
+import { READ_CACHE_MS, ReadCache } from "./read-cache.js";
 import { parseInput } from "./validate.js";
 
 export type AutomationDoc = AutomationDefinition & {
@@ -89,9 +90,13 @@ export interface AutomationsRepo {
   getByName(name: string): Promise<AutomationDoc | null>;
   getById(automationId: string): Promise<AutomationDoc | null>;
   list(): Promise<AutomationDoc[]>;
-  /** Enabled automations of one trigger type, by name. */
+  /**
+   * Enabled automations of one trigger type, by name. Every trigger event asks, so the enabled set
+   * is kept for READ_CACHE_MS; a change through this repository shows at once, one made by another
+   * process within that time (the runner re-reads `enabled` before it evaluates and before each action).
+   */
   listEnabledForTrigger(type: string): Promise<AutomationDoc[]>;
-  /** Read before each action, so disabling stops a run between steps. */
+  /** Read before each action, so disabling stops a run between steps (never cached). */
   isEnabled(name: string): Promise<boolean>;
   isEnabledById(automationId: string): Promise<boolean>;
   setEnabled(name: string, enabled: boolean, by: Actor): Promise<SetEnabledResult>;
@@ -99,6 +104,10 @@ export interface AutomationsRepo {
 
 export function automationsRepo(db: Db): AutomationsRepo {
   const automations: Collection<AutomationDoc> = db.collection<AutomationDoc>(COLLECTIONS.automations);
+  // The dispatchers of every trigger type read this on every trigger event.
+  const enabledSet = new ReadCache(READ_CACHE_MS, () =>
+    automations.find({ enabled: true }).sort({ name: 1 }).toArray(),
+  );
 
   const repo: AutomationsRepo = {
     async seedAutomations(definitions, by) {
@@ -128,6 +137,7 @@ export function automationsRepo(db: Db): AutomationsRepo {
       };
       try {
         await automations.insertOne(automation);
+        enabledSet.clear();
         return { outcome: "created", automation };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
@@ -160,6 +170,7 @@ export function automationsRepo(db: Db): AutomationsRepo {
         },
         { returnDocument: "after" },
       );
+      enabledSet.clear();
       if (updated) return { outcome: "updated", automation: updated };
       const current = await automations.findOne({ name }, { projection: { version: 1 } });
       return current
@@ -185,7 +196,7 @@ export function automationsRepo(db: Db): AutomationsRepo {
 
     async listEnabledForTrigger(typeRaw) {
       const type = parseInput("automations.listEnabledForTrigger", triggerTypeSchema, typeRaw);
-      return automations.find({ enabled: true, "trigger.type": type }).sort({ name: 1 }).toArray();
+      return (await enabledSet.get()).filter((a) => a.trigger.type === type);
     },
 
     async isEnabledById(automationId) {
@@ -211,6 +222,7 @@ export function automationsRepo(db: Db): AutomationsRepo {
         { $set: { enabled, ...stamp, updatedBy: by, updatedAt: now } },
         { returnDocument: "after" },
       );
+      enabledSet.clear();
       if (changed) return { outcome: "changed", automation: changed };
       const current = await automations.findOne({ name });
       if (!current) return { outcome: "not_found" };

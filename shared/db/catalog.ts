@@ -9,6 +9,7 @@ import { catalogFileSchema, productSchema, skuSchema } from "../domain/catalog.j
 import catalogSeed from "./catalog-seed.json" with { type: "json" };
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
+import { READ_CACHE_MS, ReadCache } from "./read-cache.js";
 import { parseInput } from "./validate.js";
 
 export type CatalogDoc = Product & { _id: string; createdAt: Date; updatedAt: Date };
@@ -29,6 +30,7 @@ export interface CatalogRepo {
    * processes start at once; never overwrites an existing product.
    */
   seedCatalog(products?: Product[]): Promise<{ seeded: boolean; inserted: number }>;
+  /** The active products by SKU; kept for READ_CACHE_MS (an edit through this repository shows at once). */
   listActive(): Promise<Product[]>;
   getBySku(sku: string): Promise<Product | null>;
   getBySkus(skus: string[]): Promise<Product[]>;
@@ -43,6 +45,11 @@ function toProduct(doc: CatalogDoc): Product {
 
 export function catalogRepo(db: Db): CatalogRepo {
   const catalog: Collection<CatalogDoc> = db.collection<CatalogDoc>(COLLECTIONS.catalog);
+  // Every agent turn shows the catalog; it changes only when an admin edits a product.
+  const active = new ReadCache(READ_CACHE_MS, async () => {
+    const docs = await catalog.find({ active: true }).sort({ _id: 1 }).toArray();
+    return docs.map(toProduct);
+  });
 
   return {
     async seedCatalog(products) {
@@ -63,12 +70,12 @@ export function catalogRepo(db: Db): CatalogRepo {
         );
         inserted += result.upsertedCount;
       }
+      active.clear();
       return { seeded: inserted > 0, inserted };
     },
 
     async listActive() {
-      const docs = await catalog.find({ active: true }).sort({ _id: 1 }).toArray();
-      return docs.map(toProduct);
+      return [...(await active.get())];
     },
 
     async getBySku(sku) {
@@ -90,6 +97,7 @@ export function catalogRepo(db: Db): CatalogRepo {
         { $set: { ...product, updatedAt: now }, $setOnInsert: { createdAt: now } },
         { upsert: true },
       );
+      active.clear();
       return product;
     },
   };

@@ -27,6 +27,11 @@ export interface ContactDoc {
   /** Custom CRM fields set by automations ("origen": "facebook"). */
   fields?: Record<string, string>;
   createdAt: Date;
+  /**
+   * Stamped when the contact is written (created, a new WhatsApp name); the gateway does not write
+   * the contact for every message: when the customer last wrote is the conversation's
+   * lastInboundAt (automations see the later of the two as contact.lastSeenAt).
+   */
   lastSeenAt: Date;
 }
 
@@ -55,8 +60,14 @@ const tagSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "tag: lower-case letters, digits, '-' or '_'");
 
 export interface ContactsRepo {
-  /** Finds the contact for this account and phone or creates it; `created` says which. */
-  upsertByPhone(input: UpsertContactInput): Promise<{ contact: ContactDoc; created: boolean }>;
+  /**
+   * Finds the contact for this account and phone (stamping it) or creates it; `created` says which.
+   * `likelyNew`: the caller found no conversation for the phone, so it tries the insert first.
+   */
+  upsertByPhone(
+    input: UpsertContactInput,
+    options?: { likelyNew?: boolean },
+  ): Promise<{ contact: ContactDoc; created: boolean }>;
   getById(contactId: string): Promise<ContactDoc | null>;
   findByPhone(accountId: string, phone: string): Promise<ContactDoc | null>;
   /** Idempotent: `changed` is false when the tag was already there (so no event needs to be emitted). */
@@ -77,12 +88,14 @@ export function contactsRepo(db: Db): ContactsRepo {
   }
 
   return {
-    async upsertByPhone(raw) {
+    async upsertByPhone(raw, options = {}) {
       const input = parseInput("contacts.upsertByPhone", upsertSchema, raw);
-      // Nearly every call is for a known contact: update first, insert only when missing. The unique
-      // index settles two first messages at once: the loser's insert fails and it reads the winner's.
-      const existing = await touch(input);
-      if (existing) return { contact: existing, created: false };
+      // Usually for a known contact: update first, insert only when missing. The unique index
+      // settles two first messages at once: the loser's insert fails and it reads the winner's.
+      if (!options.likelyNew) {
+        const existing = await touch(input);
+        if (existing) return { contact: existing, created: false };
+      }
       const now = clock.now();
       const contact: ContactDoc = {
         _id: newId("ct"),

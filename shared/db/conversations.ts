@@ -86,6 +86,14 @@ const getOrCreateSchema = z
   .strict();
 export type GetOrCreateConversationInput = z.input<typeof getOrCreateSchema>;
 
+const reserveSeqsExpectedSchema = z
+  .object({
+    accountId: accountIdSchema,
+    to: z.string().min(1).max(64),
+    evenIfOptedOut: z.boolean().optional(),
+  })
+  .strict();
+
 const usageSchema = z
   .object({
     inputTokens: z.number().int().nonnegative(),
@@ -115,8 +123,10 @@ export type NudgeResult =
   | { ok: false; reason: "not_found" };
 
 export interface ConversationsRepo {
+  /** `likelyNew`: the caller just found none, so it tries the insert first (one write, no read). */
   getOrCreate(
     input: GetOrCreateConversationInput,
+    options?: { likelyNew?: boolean },
   ): Promise<{ conversation: ConversationDoc; created: boolean }>;
   getById(conversationId: string): Promise<ConversationDoc | null>;
   findByPhone(accountId: string, phone: string): Promise<ConversationDoc | null>;
@@ -148,6 +158,19 @@ export interface ConversationsRepo {
   setOrderDraft(conversationId: string, lines: OrderSelectionLine[] | null): Promise<ConversationDoc | null>;
   /** Reserves the next message sequence number and stamps last inbound/outbound time. */
   nextMessageSeq(conversationId: string, direction: "in" | "out"): Promise<number>;
+  /** nextMessageSeq for an inbound message, answering the whole conversation as it is now (`lastSeq` is the seq). */
+  takeInboundSeq(conversationId: string): Promise<ConversationDoc>;
+  /**
+   * Reserves `count` consecutive outbound sequence numbers and stamps lastOutboundAt, in one
+   * conditional update: only if the conversation is the account's, its phone is `to`, and (unless
+   * `evenIfOptedOut`) it is not opted out. Null when one of those does not hold (nothing written):
+   * read the conversation to tell which.
+   */
+  reserveOutboundSeqs(
+    conversationId: string,
+    count: number,
+    expected: { accountId: string; to: string; evenIfOptedOut?: boolean },
+  ): Promise<{ firstSeq: number; contactId: string } | null>;
   /** Moves the watermark forward to `seq` (never backwards); `advanced` is false if it already was there. */
   advanceWatermark(conversationId: string, seq: number): Promise<{ advanced: boolean; processedSeq: number }>;
   /**
@@ -232,11 +255,13 @@ export function conversationsRepo(db: Db): ConversationsRepo {
   }
 
   return {
-    async getOrCreate(raw) {
+    async getOrCreate(raw, options = {}) {
       const input = parseInput("conversations.getOrCreate", getOrCreateSchema, raw);
       const key = { accountId: input.accountId, contactId: input.contactId };
-      const existing = await conversations.findOne(key);
-      if (existing) return { conversation: existing, created: false };
+      if (!options.likelyNew) {
+        const existing = await conversations.findOne(key);
+        if (existing) return { conversation: existing, created: false };
+      }
       const conversation = fresh(input);
       try {
         await conversations.insertOne(conversation);
@@ -357,6 +382,18 @@ export function conversationsRepo(db: Db): ConversationsRepo {
       );
     },
 
+    async takeInboundSeq(conversationId) {
+      const id = parseInput("conversations.takeInboundSeq", idSchema, conversationId);
+      const now = clock.now();
+      const updated = await conversations.findOneAndUpdate(
+        { _id: id },
+        { $inc: { lastSeq: 1 }, $set: { lastInboundAt: now, updatedAt: now } },
+        { returnDocument: "after" },
+      );
+      if (!updated) throw new Error(`conversation ${id} not found`);
+      return updated;
+    },
+
     async nextMessageSeq(conversationId, direction) {
       const id = parseInput("conversations.nextMessageSeq", idSchema, conversationId);
       const now = clock.now();
@@ -368,6 +405,32 @@ export function conversationsRepo(db: Db): ConversationsRepo {
       );
       if (!updated) throw new Error(`conversation ${id} not found`);
       return updated.lastSeq;
+    },
+
+    async reserveOutboundSeqs(conversationId, countRaw, expectedRaw) {
+      const id = parseInput("conversations.reserveOutboundSeqs", idSchema, conversationId);
+      const count = parseInput(
+        "conversations.reserveOutboundSeqs",
+        z.number().int().min(1).max(50),
+        countRaw,
+      );
+      const expected = parseInput(
+        "conversations.reserveOutboundSeqs",
+        reserveSeqsExpectedSchema,
+        expectedRaw,
+      );
+      const now = clock.now();
+      const updated = await conversations.findOneAndUpdate(
+        {
+          _id: id,
+          accountId: expected.accountId,
+          phone: expected.to,
+          ...(expected.evenIfOptedOut ? {} : { optedOut: false }),
+        },
+        { $inc: { lastSeq: count }, $set: { lastOutboundAt: now, updatedAt: now } },
+        { returnDocument: "after", projection: { lastSeq: 1, contactId: 1 } },
+      );
+      return updated ? { firstSeq: updated.lastSeq - count + 1, contactId: updated.contactId } : null;
     },
 
     async advanceWatermark(conversationId, seq) {

@@ -7,14 +7,15 @@
 //   never move past a message whose seq is still to come.
 // - Outbound is unique per (account, dedupe key): the message is recorded *before* it is handed to the
 //   transport and marked sent after, so a retried step never sends it twice.
-import type { Collection, Db } from "mongodb";
+import type { AnyBulkWriteOperation, Collection, Db } from "mongodb";
+import { MongoBulkWriteError } from "mongodb";
 import { z } from "zod";
 import { clock } from "../clock.js";
 import { accountIdSchema } from "../domain/account-id.js";
 import type { CollectionIndexes } from "./collections.js";
 import { COLLECTIONS } from "./collections.js";
-import type { ConversationsRepo } from "./conversations.js";
-import { isDuplicateKeyError } from "./errors.js";
+import type { ConversationDoc, ConversationsRepo } from "./conversations.js";
+import { DUPLICATE_KEY, isDuplicateKeyError } from "./errors.js";
 import { newId } from "./ids.js";
 import { parseInput } from "./validate.js";
 import { MESSAGE_KINDS, type MessageKind } from "../domain/message-kinds.js";
@@ -102,6 +103,9 @@ export const messageIndexes: CollectionIndexes = {
   ],
 };
 
+/** How far below the watermark and history window a turn's one query reaches, to absorb seq gaps. */
+const TURN_HISTORY_SLACK = 10;
+
 /** Longest WhatsApp message id stored (whatsapp-web.js serialized ids are well under 100). */
 export const MAX_WA_MESSAGE_ID = 200;
 
@@ -136,8 +140,41 @@ const outboundSchema = z
   .strict();
 export type ReserveOutboundInput = z.input<typeof outboundSchema>;
 
+const outboundBatchSchema = z
+  .object({
+    accountId: accountIdSchema,
+    conversationId: idSchema,
+    contactId: idSchema,
+    origin: z.enum(OUTBOUND_ORIGINS),
+    author: z.string().min(1).max(64).optional(),
+    /** The first of the consecutive seqs reserved for the batch (conversations.reserveOutboundSeqs). */
+    firstSeq: z.number().int().positive(),
+    messages: z
+      .array(z.object({ dedupeKey: dedupeKeySchema, text: textSchema.min(1) }).strict())
+      .min(1)
+      .max(50),
+  })
+  .strict()
+  .refine((b) => new Set(b.messages.map((m) => m.dedupeKey)).size === b.messages.length, {
+    message: "dedupe keys must differ within a batch",
+  });
+export type ReserveOutboundBatchInput = z.input<typeof outboundBatchSchema>;
+
+/** One message of a batch: recorded now, or its key was recorded before (resolve it with reserveOutbound). */
+export type ReserveOutboundBatchItem = { outcome: "reserved"; message: MessageDoc } | { outcome: "taken" };
+
+const settleSchema = z
+  .object({
+    sent: z.array(z.object({ messageId: idSchema, waMessageId: waMessageIdSchema.optional() }).strict()),
+    failed: z.object({ messageId: idSchema, error: z.string() }).strict().optional(),
+    unsent: z.array(idSchema),
+  })
+  .strict();
+export type SettleOutboundInput = z.input<typeof settleSchema>;
+
 export type RecordInboundResult =
-  | { status: "new"; message: MessageDoc }
+  /** `conversation`: as it is right after the message took its seq (mode, opt-out, lastSeq). */
+  | { status: "new"; message: MessageDoc; conversation: ConversationDoc }
   | { status: "duplicate"; message: MessageDoc }
   /** A concurrent first delivery is still storing it (no seq yet); that delivery announces it. */
   | { status: "storing"; message: Omit<MessageDoc, "seq"> & { seq?: undefined } };
@@ -161,6 +198,18 @@ export interface MessagesRepo {
    */
   assignInboundSeq(message: MessageDoc): Promise<MessageDoc>;
   reserveOutbound(input: ReserveOutboundInput): Promise<ReserveOutboundResult>;
+  /**
+   * Records several outbound messages of one conversation (in order, with consecutive seqs from
+   * `firstSeq`) before they are handed to the transport, in one insert. A key recorded before (a
+   * retried step) is reported `taken`; reserveOutbound tells its state when its turn comes.
+   */
+  reserveOutboundBatch(input: ReserveOutboundBatchInput): Promise<ReserveOutboundBatchItem[]>;
+  /**
+   * What became of a batch, in one write: `sent` pending → sent (with the transport's id); `failed`
+   * pending → failed (it may be retried); `unsent` (reserved but never handed to the transport,
+   * since an earlier one failed) removed, so a retry records them afresh.
+   */
+  settleOutbound(input: SettleOutboundInput): Promise<void>;
   /** pending → sent; false if it was not pending (already sent, or unknown id). */
   markSent(messageId: string, waMessageId?: string): Promise<{ ok: boolean }>;
   /** pending → failed, so the next reserveOutbound with the same key may retry it. */
@@ -173,6 +222,8 @@ export interface MessagesRepo {
    */
   listForwardPending(accountId: string, storedBefore: Date, limit: number): Promise<MessageDoc[]>;
   getByDedupeKey(accountId: string, dedupeKey: string): Promise<MessageDoc | null>;
+  /** The outbound messages recorded under these keys (any order; keys never recorded are absent). */
+  listByDedupeKeys(accountId: string, dedupeKeys: string[]): Promise<MessageDoc[]>;
   /** The stored inbound message with this WhatsApp id (seq or not), or null. */
   findInbound(accountId: string, waMessageId: string): Promise<MessageDoc | null>;
   /**
@@ -183,6 +234,15 @@ export interface MessagesRepo {
   listUnprocessedInbound(conversationId: string): Promise<MessageDoc[]>;
   /** The last `limit` messages (both directions) that have a seq, oldest first: the brain's history window. */
   listRecent(conversationId: string, limit: number): Promise<MessageDoc[]>;
+  /**
+   * What an agent turn reads, usually in one query: `unprocessed` as listUnprocessedInbound (given
+   * the watermark the caller read with the conversation) and `recent` as listRecent(window).
+   */
+  listTurnMessages(
+    conversationId: string,
+    processedSeq: number,
+    window: number,
+  ): Promise<{ unprocessed: MessageDoc[]; recent: MessageDoc[] }>;
 }
 
 export function messagesRepo(db: Db, conversations: ConversationsRepo): MessagesRepo {
@@ -192,20 +252,40 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
     return messages.findOne({ accountId, direction: "out", dedupeKey });
   }
 
-  /** Gives a stored inbound message its seq once; a concurrent caller's seq is left as a harmless gap. */
-  async function assignInboundSeq(message: MessageDoc): Promise<MessageDoc> {
-    if (typeof message.seq === "number") return message;
+  async function listRecent(conversationId: string, limit: number): Promise<MessageDoc[]> {
+    const id = parseInput("messages.listRecent", idSchema, conversationId);
+    const n = parseInput("messages.listRecent", z.number().int().min(1).max(500), limit);
+    const newestFirst = await messages
+      .find({ conversationId: id, seq: { $exists: true } })
+      .sort({ seq: -1 })
+      .limit(n)
+      .toArray();
+    return newestFirst.reverse();
+  }
+
+  /**
+   * Gives a stored inbound message without a seq its seq once (a concurrent caller's seq is left as
+   * a harmless gap), with the conversation as that left it.
+   */
+  async function takeSeq(
+    message: MessageDoc,
+  ): Promise<{ message: MessageDoc; conversation: ConversationDoc }> {
     // Stamps lastInboundAt too: this is the moment the message counts for the conversation.
-    const seq = await conversations.nextMessageSeq(message.conversationId, "in");
+    const conversation = await conversations.takeInboundSeq(message.conversationId);
     const updated = await messages.findOneAndUpdate(
       { _id: message._id, direction: "in", seq: { $exists: false } },
-      { $set: { seq } },
+      { $set: { seq: conversation.lastSeq } },
       { returnDocument: "after" },
     );
-    if (updated) return updated;
+    if (updated) return { message: updated, conversation };
     const current = await messages.findOne({ _id: message._id });
     if (!current) throw new Error(`messages.assignInboundSeq: message ${message._id} not found`);
-    return current;
+    return { message: current, conversation };
+  }
+
+  async function assignInboundSeq(message: MessageDoc): Promise<MessageDoc> {
+    if (typeof message.seq === "number") return message;
+    return (await takeSeq(message)).message;
   }
 
   return {
@@ -244,7 +324,7 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
         const { seq: _none, ...storing } = existing;
         return { status: "storing", message: storing };
       }
-      return { status: "new", message: await assignInboundSeq(pending as MessageDoc) };
+      return { status: "new", ...(await takeSeq(pending as MessageDoc)) };
     },
 
     assignInboundSeq,
@@ -291,6 +371,87 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
       return current.status === "sent"
         ? { outcome: "already_sent", message: current }
         : { outcome: "in_flight", message: current };
+    },
+
+    async reserveOutboundBatch(raw) {
+      const input = parseInput("messages.reserveOutboundBatch", outboundBatchSchema, raw);
+      const now = clock.now();
+      const docs: MessageDoc[] = input.messages.map((m, index) => ({
+        _id: newId("msg"),
+        accountId: input.accountId,
+        conversationId: input.conversationId,
+        contactId: input.contactId,
+        direction: "out",
+        seq: input.firstSeq + index,
+        kind: "text",
+        text: m.text,
+        dedupeKey: m.dedupeKey,
+        origin: input.origin,
+        ...(input.author ? { author: input.author } : {}),
+        status: "pending",
+        attempts: 1,
+        at: now,
+        lastAttemptAt: now,
+      }));
+      const taken = new Set<number>();
+      try {
+        // Unordered: a key recorded before fails alone (E11000) and the others are still recorded.
+        await messages.insertMany(docs, { ordered: false });
+      } catch (error) {
+        if (!(error instanceof MongoBulkWriteError)) throw error;
+        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+        for (const e of writeErrors) taken.add(e.index);
+      }
+      return docs.map((message, index) =>
+        taken.has(index) ? { outcome: "taken" as const } : { outcome: "reserved" as const, message },
+      );
+    },
+
+    async settleOutbound(raw) {
+      const input = parseInput("messages.settleOutbound", settleSchema, raw);
+      const now = clock.now();
+      const operations: AnyBulkWriteOperation<MessageDoc>[] = [
+        ...input.sent.map(({ messageId, waMessageId }) => ({
+          updateOne: {
+            filter: { _id: messageId, direction: "out" as const, status: "pending" as const },
+            update: {
+              $set: { status: "sent" as const, sentAt: now, ...(waMessageId ? { waMessageId } : {}) },
+              $unset: { lastError: "" as const },
+            },
+          },
+        })),
+        ...(input.failed
+          ? [
+              {
+                updateOne: {
+                  filter: {
+                    _id: input.failed.messageId,
+                    direction: "out" as const,
+                    status: "pending" as const,
+                  },
+                  update: {
+                    $set: { status: "failed" as const, lastError: input.failed.error.slice(0, 500) },
+                  },
+                },
+              },
+            ]
+          : []),
+        ...(input.unsent.length > 0
+          ? [
+              {
+                deleteMany: {
+                  filter: {
+                    _id: { $in: input.unsent },
+                    direction: "out" as const,
+                    status: "pending" as const,
+                  },
+                },
+              },
+            ]
+          : []),
+      ];
+      if (operations.length > 0) await messages.bulkWrite(operations, { ordered: false });
     },
 
     async markSent(messageId, waMessageId) {
@@ -346,6 +507,13 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
       );
     },
 
+    async listByDedupeKeys(accountId, dedupeKeys) {
+      const account = parseInput("messages.listByDedupeKeys", accountIdSchema, accountId);
+      const keys = parseInput("messages.listByDedupeKeys", z.array(dedupeKeySchema).max(50), dedupeKeys);
+      if (keys.length === 0) return [];
+      return messages.find({ accountId: account, direction: "out", dedupeKey: { $in: keys } }).toArray();
+    },
+
     async findInbound(accountId, waMessageId) {
       return messages.findOne({
         accountId: parseInput("messages.findInbound", accountIdSchema, accountId),
@@ -372,15 +540,34 @@ export function messagesRepo(db: Db, conversations: ConversationsRepo): Messages
       return found.some((m) => typeof m.seq !== "number") ? [] : found;
     },
 
-    async listRecent(conversationId, limit) {
-      const id = parseInput("messages.listRecent", idSchema, conversationId);
-      const n = parseInput("messages.listRecent", z.number().int().min(1).max(500), limit);
-      const newestFirst = await messages
-        .find({ conversationId: id, seq: { $exists: true } })
-        .sort({ seq: -1 })
-        .limit(n)
+    async listTurnMessages(conversationId, processedSeqRaw, windowRaw) {
+      const id = parseInput("messages.listTurnMessages", idSchema, conversationId);
+      const processedSeq = parseInput(
+        "messages.listTurnMessages",
+        z.number().int().nonnegative(),
+        processedSeqRaw,
+      );
+      const window = parseInput("messages.listTurnMessages", z.number().int().min(1).max(500), windowRaw);
+      // Everything above a floor some way below the watermark: the new messages, and the history
+      // unless gaps in the seqs thin it out (then the history is read on its own). A message still
+      // without its seq is in the same query, so it is seen either without one or with it.
+      const floor = Math.max(0, processedSeq - window - TURN_HISTORY_SLACK);
+      const found = await messages
+        .find({
+          conversationId: id,
+          $or: [{ seq: { $gt: floor } }, { direction: "in", seq: { $exists: false } }],
+        })
+        .sort({ seq: 1 })
         .toArray();
-      return newestFirst.reverse();
+      // As listUnprocessedInbound: nothing while a message waits for a seq that may come below these.
+      if (found.some((m) => typeof m.seq !== "number")) return { unprocessed: [], recent: [] };
+      const unprocessed = found.filter((m) => m.direction === "in" && m.seq > processedSeq);
+      if (unprocessed.length === 0) return { unprocessed, recent: [] };
+      const recent =
+        found.length >= window || floor === 0 ? found.slice(-window) : await listRecent(id, window);
+      return { unprocessed, recent };
     },
+
+    listRecent,
   };
 }

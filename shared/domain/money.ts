@@ -89,16 +89,29 @@ export function toMajorString(amount: Money): string {
 }
 
 /** Human format for messages to customers and Slack ("$1,299.00 MXN"). */
+/** One formatter per locale and currency: building an Intl.NumberFormat costs far more than using one. */
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function currencyFormatter(locale: string, currency: Money["currency"]): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    const digits = CURRENCY_MINOR_DIGITS[currency];
+    formatter = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      currencyDisplay: "narrowSymbol",
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatMoney(amount: Money, locale = "es-MX"): string {
-  const digits = CURRENCY_MINOR_DIGITS[amount.currency];
   // Intl only formats; the value it gets is exact because it is built from the exact major string.
-  const formatted = new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: amount.currency,
-    currencyDisplay: "narrowSymbol",
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(Number(toMajorString(amount)));
+  const formatted = currencyFormatter(locale, amount.currency).format(Number(toMajorString(amount)));
   return `${formatted} ${amount.currency}`;
 }
 

@@ -14,7 +14,9 @@ export function createMirrorInbound(deps: HandoffSlackDeps) {
     {
       id: MIRROR_INBOUND_ID,
       name: "Mirror a customer message into the handoff thread",
-      triggers: [{ event: whatsappMessageReceived }],
+      // Only messages stored while a person had the conversation (the engine filters, so the others
+      // cost no run); the step checks the mode again.
+      triggers: [{ event: whatsappMessageReceived, if: "event.data.mode == 'handoff'" }],
       retries: 10,
     },
     async ({ event, step }) => {

@@ -74,6 +74,10 @@ interface LaneResult {
   cpuMsPerMsg: number;
   /** App commands per message by command and collection, most first. */
   appBreakdown: [string, number][];
+  /** The stand-ins' commands per message (not counted as the app's), most first. */
+  standInBreakdown: [string, number][];
+  /** Executor requests per message by function, most first. */
+  executorBreakdown: [string, number][];
   problems: string[];
 }
 
@@ -82,21 +86,41 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+/** Collections of the sandbox stand-ins (sandbox/phones, sandbox/slack) on the app's database. */
+const STAND_IN_COLLECTION = /^(sandbox_|slack_sim_)/;
+
+const perMessage = (counts: Map<string, number>, n: number): [string, number][] =>
+  [...counts.entries()].map(([k, v]): [string, number] => [k, v / n]).sort((a, b) => b[1] - a[1]);
+
 class Counters {
   appCmds = 0;
   engineCmds = 0;
   executorReqs = 0;
   brainCalls = 0;
+  /** Executor requests by function id. */
+  readonly executorByFunction = new Map<string, number>();
   /** App commands by "command collection". */
   readonly appByTarget = new Map<string, number>();
+  /** The stand-ins' commands on the app's client, by "command collection". */
+  readonly standInByTarget = new Map<string, number>();
   reset(): void {
     this.appCmds = this.engineCmds = this.executorReqs = this.brainCalls = 0;
     this.appByTarget.clear();
+    this.standInByTarget.clear();
+    this.executorByFunction.clear();
+  }
+  executor(url: string): void {
+    this.executorReqs++;
+    const fn = new URL(url, "http://x").searchParams.get("fnId") ?? "?";
+    this.executorByFunction.set(fn, (this.executorByFunction.get(fn) ?? 0) + 1);
   }
   app(commandName: string, collection: string): void {
-    this.appCmds++;
     const key = `${commandName} ${collection}`;
-    this.appByTarget.set(key, (this.appByTarget.get(key) ?? 0) + 1);
+    // The stand-ins' own stores (the simulated phones' chats, the simulated Slack workspace) share
+    // the app's client but are the outside world's, not the product's: counted apart.
+    const target = STAND_IN_COLLECTION.test(collection) ? this.standInByTarget : this.appByTarget;
+    if (target === this.appByTarget) this.appCmds++;
+    target.set(key, (target.get(key) ?? 0) + 1);
   }
 }
 
@@ -149,7 +173,7 @@ function countingBrain(inner: Brain, counters: Counters): Brain {
 function countExecutorRequests(server: Server, counters: Counters): void {
   // Ahead of Express, which rewrites req.url for mounted routers.
   server.prependListener("request", (req: { method?: string; url?: string }) => {
-    if (req.method === "POST" && req.url?.startsWith("/api/inngest")) counters.executorReqs++;
+    if (req.method === "POST" && req.url?.startsWith("/api/inngest")) counters.executor(req.url);
   });
 }
 
@@ -281,9 +305,9 @@ async function measure(
     brainPerBurst: driven.bursts ? counters.brainCalls / driven.bursts : undefined,
     peakRssMb,
     cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + childCpuUsed) / n,
-    appBreakdown: [...counters.appByTarget.entries()]
-      .map(([k, v]): [string, number] => [k, v / n])
-      .sort((a, b) => b[1] - a[1]),
+    appBreakdown: perMessage(counters.appByTarget, n),
+    standInBreakdown: perMessage(counters.standInByTarget, n),
+    executorBreakdown: perMessage(counters.executorByFunction, n),
     problems: driven.problems,
   };
 }
@@ -567,6 +591,14 @@ async function main(): Promise<void> {
   console.log(
     `app commands per message at ${HEADLINE} customers: ` +
       headline.appBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
+  );
+  console.log(
+    `stand-in commands per message at ${HEADLINE} customers (not in app cmds): ` +
+      (headline.standInBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ") || "none"),
+  );
+  console.log(
+    `executor requests per message at ${HEADLINE} customers: ` +
+      headline.executorBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
   );
   if (floor) {
     console.log(

@@ -287,6 +287,30 @@ describe("a message the gateway cannot store whole", () => {
   });
 });
 
+describe("a customer writing again", () => {
+  it("keeps the contact's WhatsApp name up to date, and the events carry it", async () => {
+    const phone = nextPhone();
+    expect(await worker.app.inbound.receive(wwebjsInbound(phone, { name: "Ana" }))).toBe("forwarded");
+    const second = wwebjsInbound(phone, { name: "Ana" });
+    expect(await worker.app.inbound.receive(second)).toBe("forwarded");
+    const renamed = wwebjsInbound(phone, { name: "  Ana López " });
+    expect(await worker.app.inbound.receive(renamed)).toBe("forwarded");
+    const noName = wwebjsInbound(phone, { name: undefined });
+    expect(await worker.app.inbound.receive(noName)).toBe("forwarded");
+
+    expect((await h.db.contacts.findByPhone("default", phone))?.profileName).toBe("Ana López");
+    const names = await Promise.all(
+      [second, renamed, noName].map(async (m) => {
+        const [event] = await eventually(() =>
+          received(m.messageId).length ? received(m.messageId) : undefined,
+        );
+        return event?.data["name"];
+      }),
+    );
+    expect(names).toEqual(["Ana", "Ana López", "Ana López"]);
+  });
+});
+
 describe("the same WhatsApp id from a second phone", () => {
   it("is a 400 from the phones API; the second phone gets nothing written, the first keeps its message", async () => {
     const first = nextPhone();
@@ -319,5 +343,28 @@ describe("the same WhatsApp id from a second phone", () => {
 
     expect(await worker.app.inbound.receive(message)).toBe("duplicate");
     expect((await storedInbound(message.messageId)).map((m) => m.text)).toEqual(["hola"]);
+  });
+
+  it("from a second phone that is a customer already, is refused with nothing written for either", async () => {
+    const first = nextPhone();
+    const second = nextPhone();
+    const message = wwebjsInbound(first);
+    expect(await worker.app.inbound.receive(message)).toBe("forwarded");
+    expect(await worker.app.inbound.receive(wwebjsInbound(second, { name: "Bea" }))).toBe("forwarded");
+    await h.engine.settle();
+    const contactBefore = await h.db.contacts.findByPhone("default", second);
+    const conversationBefore = await h.db.conversations.findByPhone("default", second);
+
+    const forged = wwebjsInbound(second, {
+      messageId: message.messageId,
+      text: "otro mensaje",
+      name: "Otra",
+    });
+    expect(await worker.app.inbound.receive(forged)).toBe("id-conflict");
+    expect(await h.db.contacts.findByPhone("default", second)).toEqual(contactBefore);
+    expect(await h.db.conversations.findByPhone("default", second)).toEqual(conversationBefore);
+    expect((await storedInbound(message.messageId)).map((m) => [m.text, m.contactId])).toEqual([
+      ["hola", (await h.db.contacts.findByPhone("default", first))?._id],
+    ]);
   });
 });

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { COLLECTIONS } from "../../shared/db/index.js";
 import type { MessageDoc } from "../../shared/db/index.js";
 import { clock } from "../../shared/clock.js";
-import { RecipientMismatchError, sendOnce, SendInFlightError } from "../../worker/outbound/send-once.js";
+import {
+  RecipientMismatchError,
+  sendBatch,
+  sendOnce,
+  SendInFlightError,
+} from "../../worker/outbound/send-once.js";
 import { nextOpening } from "../../shared/domain/business-hours.js";
 import { TransportNotReadyError } from "../../worker/gateway/transport.js";
 import { toStepError } from "../../worker/outbound/step-errors.js";
@@ -287,6 +292,70 @@ describe("sendOnce", () => {
       restore();
     }
     expect(worker.phones.outbound(phone).map((m) => m.text)).toEqual(["Tu pedido fue aprobado"]);
+  });
+});
+
+describe("sendBatch", () => {
+  it("sends in order; a failure stops the batch with the ones before it sent, and a retry sends the rest once", async () => {
+    const { phone, conversation } = await customer();
+    let sends = 0;
+    const flaky = {
+      status: () => worker.phones.status(),
+      send: (...args: Parameters<typeof worker.phones.send>) =>
+        ++sends === 2 ? Promise.reject(new Error("network hiccup")) : worker.phones.send(...args),
+    };
+    const request = {
+      accountId: "default",
+      conversationId: conversation._id,
+      to: phone,
+      origin: "agent" as const,
+      messages: ["uno", "dos", "tres"].map((text, i) => ({
+        dedupeKey: `batch:${conversation._id}:${i}`,
+        text,
+      })),
+    };
+    const first = await sendBatch({ db: h.db, transport: flaky }, request);
+    expect(first.results.map((r) => r.status)).toEqual(["sent"]);
+    expect(first.failure?.index).toBe(1);
+    expect(await outboundDoc(`batch:${conversation._id}:1`)).toMatchObject({ status: "failed" });
+    // Never handed to WhatsApp: not left behind as a send in flight.
+    expect(await outboundDoc(`batch:${conversation._id}:2`)).toBeNull();
+
+    const retry = await sendBatch({ db: h.db, transport: flaky }, request);
+    expect(retry.failure).toBeUndefined();
+    expect(retry.results.map((r) => r.status)).toEqual(["already_sent", "sent", "sent"]);
+    const batchOut = () => worker.phones.outbound(phone).filter((m) => m.dedupeKey.startsWith("batch:"));
+    expect(batchOut().map((m) => m.text)).toEqual(["uno", "dos", "tres"]);
+    expect(await outboundDoc(`batch:${conversation._id}:1`)).toMatchObject({ status: "sent", attempts: 2 });
+    const history = await h.db.messages.listRecent(conversation._id, 50);
+    expect(history.filter((m) => m.dedupeKey?.startsWith("batch:")).map((m) => m.text)).toEqual([
+      "uno",
+      "dos",
+      "tres",
+    ]);
+  });
+
+  it("drops the whole batch for an opted-out contact, audited per message, and reserves nothing", async () => {
+    const { phone, conversation } = await customer();
+    await h.db.conversations.optOut(conversation._id);
+    const keys = [0, 1].map((i) => `batch-opted-out:${conversation._id}:${i}`);
+    const outcome = await sendBatch(
+      { db: h.db, transport: worker.phones },
+      {
+        accountId: "default",
+        conversationId: conversation._id,
+        to: phone,
+        origin: "automation",
+        messages: keys.map((dedupeKey) => ({ dedupeKey, text: "¡Promoción!" })),
+      },
+    );
+    expect(outcome.results.map((r) => r.status)).toEqual(["dropped_opted_out", "dropped_opted_out"]);
+    expect(await outboundDoc(keys[0]!)).toBeNull();
+    const audit = await h.db.db
+      .collection(COLLECTIONS.auditLog)
+      .find({ action: "message.dropped_opted_out", "subject.id": conversation._id })
+      .toArray();
+    expect(audit.map((e) => (e["details"] as { dedupeKey: string }).dedupeKey).sort()).toEqual(keys);
   });
 });
 

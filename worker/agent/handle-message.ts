@@ -2,8 +2,8 @@
 //
 // `whatsapp/message.received` (this worker's account only) → debounced per conversation, one run at a
 // time per conversation → the steps of a turn (worker/agent/turn/), with stable ids:
-//   load-state ▸ brain-decides ▸ record-usage ▸ save-data ▸ create-order ▸ send-replies ▸
-//   (hand-off-replies) ▸ advance-watermark ▸ change-mode ▸ announce ▸
+//   load-state ▸ brain-decides ▸ save-data ▸ create-order ▸ reply-and-advance ▸
+//   (hand-off-replies ▸ advance-watermark) ▸ change-mode ▸ announce ▸
 //   (pause-before-promos ▸ send-promos ▸ (hand-off-promos) ▸ announce-promos)
 //
 // - The debounced event is only the last message: the turn is every inbound message above the
@@ -24,12 +24,12 @@ import type { Transport } from "../gateway/transport.js";
 import { createBrain } from "./brain/index.js";
 import type { Brain } from "./brain/types.js";
 import { announcePromos, announceTurn } from "./turn/announce.js";
-import { advanceWatermark, changeMode, createOrder, passSilently, saveData } from "./turn/apply.js";
+import { changeMode, createOrder, passSilently, saveData } from "./turn/apply.js";
 import type { TurnDeps } from "./turn/context.js";
 import { decideTurn } from "./turn/decide.js";
 import { isLastAttempt } from "./turn/deliver-replies.js";
 import { loadTurnState } from "./turn/load-state.js";
-import { sendPromosList, sendReplies } from "./turn/reply.js";
+import { sendPromosList, sendRepliesAndAdvance } from "./turn/reply.js";
 
 export const HANDLE_MESSAGE_FUNCTION_ID = "handle-message";
 
@@ -99,8 +99,7 @@ export function createHandleMessageFunction(deps: AgentFunctionDeps) {
       const { plan: decided, failure } = await decideTurn(step, turnDeps, turn, retry);
       const savedFields = await saveData(step, turnDeps, turn, decided);
       const { plan, order } = await createOrder(step, turnDeps, turn, decided);
-      const replies = await sendReplies(step, turnDeps, turn, plan, retry);
-      const { at } = await advanceWatermark(step, turnDeps, turn, plan);
+      const { replies, at } = await sendRepliesAndAdvance(step, turnDeps, turn, plan, retry);
       const applied = await changeMode(step, turnDeps, turn, plan);
       await announceTurn(step, turn, {
         plan,

@@ -36,6 +36,7 @@ export interface ActionRun {
   trigger: { name: string; id: string; data: Record<string, unknown> };
   /** What events this action emits carry. */
   cascade: Cascade;
+  /** The records, for actions that read them (actionReadsContext); the trigger event only otherwise. */
   context: AutomationContext;
 }
 
@@ -66,6 +67,24 @@ function slackRequestScope(run: ActionRun) {
     ...(run.conversationId ? { conversationId: run.conversationId } : {}),
     ...(run.contactId ? { contactId: run.contactId } : {}),
   };
+}
+
+/** The CRM actions: one conditional write to the contact (and an event when it changed anything). */
+const CRM_ACTIONS: readonly AutomationAction["type"][] = [
+  "add_tag",
+  "remove_tag",
+  "change_stage",
+  "update_field",
+];
+
+/** Actions that fill in variables or send the records along: their run reads the context first. */
+export function actionReadsContext(action: Pick<AutomationAction, "type">): boolean {
+  return !["add_tag", "remove_tag", "change_stage", "delay"].includes(action.type);
+}
+
+/** Over in a moment (a CRM write): its result is recorded without marking it running first. */
+export function isInstantAction(action: Pick<AutomationAction, "type">): boolean {
+  return CRM_ACTIONS.includes(action.type);
 }
 
 export async function performAction(

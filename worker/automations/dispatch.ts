@@ -17,8 +17,21 @@ export function runRequestedEventId(automationId: string, sourceEventId: string)
   return `automation:${automationId}:${sourceEventId}`;
 }
 
+/** The enabled automations of this trigger type whose trigger config matches the event. */
+async function matchingAutomations(
+  deps: Pick<AutomationDeps, "db">,
+  trigger: TriggerType,
+  data: Record<string, unknown>,
+) {
+  const automations = await deps.db.automations.listEnabledForTrigger(trigger);
+  return automations.flatMap((automation) => {
+    const match = matchTrigger(automation.trigger, data);
+    if (!match.matches) return [];
+    return [{ id: automation._id, name: automation.name, keyword: match.keyword }];
+  });
+}
+
 export function createAutomationDispatcher(trigger: TriggerType, deps: AutomationDeps) {
-  const { db } = deps;
   const accountId = deps.config.whatsapp.accountId;
   return deps.inngest.createFunction(
     {
@@ -35,14 +48,13 @@ export function createAutomationDispatcher(trigger: TriggerType, deps: Automatio
     async ({ event, step }) => {
       const data = event.data as Record<string, unknown>;
       const sourceId = event.id ?? `${event.name}:${String(event.ts ?? "")}:${JSON.stringify(data).length}`;
-      const requests = await step.run("find-automations", async () => {
-        const automations = await db.automations.listEnabledForTrigger(trigger);
-        return automations.flatMap((automation) => {
-          const match = matchTrigger(automation.trigger, data);
-          if (!match.matches) return [];
-          return [{ id: automation._id, name: automation.name, keyword: match.keyword }];
-        });
-      });
+      const matching = () => matchingAutomations(deps, trigger, data);
+      // Most trigger events match no automation: a first look at the enabled definitions (kept
+      // in-process between reads) ends those runs in their first request, with no step. Otherwise
+      // the step looks again and its memoized answer is the one the run goes by; a definition that
+      // changed between the two only means the event counts as having come a moment later.
+      if ((await matching()).length === 0) return { requested: 0 };
+      const requests = await step.run("find-automations", matching);
       if (requests.length === 0) return { requested: 0 };
       const scope = {
         accountId,

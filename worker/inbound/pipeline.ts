@@ -1,6 +1,9 @@
-// The inbound pipeline: a normalized customer message is stored FIRST (unique per account + WhatsApp
-// id, with an outbox flag), contact and conversation are upserted, and only then announced to
-// Inngest as `whatsapp/message.received` with event id `wa:<account>:<message id>`.
+// The inbound pipeline: a normalized customer message is stored (unique per account + WhatsApp id,
+// with an outbox flag) with its contact and conversation, and only then announced to Inngest as
+// `whatsapp/message.received` with event id `wa:<account>:<message id>`. From a customer with a
+// conversation, the message is stored first (its unique index tells a redelivery or another phone's
+// id apart) and the contact touched after; a first message has its id checked, then its contact and
+// conversation created, then it is stored.
 //
 // - Delivered twice: stored once; the second delivery is not announced again unless the first
 //   announcement never completed (flag still set). Re-announcing is safe: same event id, one event.
@@ -19,7 +22,13 @@
 //   chat (`false_<chat>_<id>`), so two chats never share one: such a message is not WhatsApp's, and
 //   taking it as a redelivery would drop it silently. Refused, it is logged (and the sandbox phones
 //   answer 400), and the first phone's message is untouched.
-import type { ContactDoc, ConversationDoc, DbHandle, MessageDoc } from "../../shared/db/index.js";
+import type {
+  ContactDoc,
+  ConversationDoc,
+  DbHandle,
+  MessageDoc,
+  RecordInboundResult,
+} from "../../shared/db/index.js";
 import { retryWhileUnreachable } from "../../shared/db/index.js";
 import {
   contactCreatedEventId,
@@ -32,6 +41,12 @@ import type { EventPublisher } from "../gateway/event-publisher.js";
 import { describeError, silentLogger, type WorkerLogger } from "../logger.js";
 import { DEFAULT_OPT_KEYWORDS, detectOptKeyword, type OptKeywords } from "../optout/keywords.js";
 import { inboundMessageProblems } from "../gateway/inbound-message.js";
+import {
+  KnownCustomers,
+  storedProfileName,
+  type ContactView,
+  type KnownCustomer,
+} from "./known-customers.js";
 import type { InboundMessage, Transport } from "../gateway/transport.js";
 
 export interface InboundPipelineDeps {
@@ -82,10 +97,11 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
   const { db, accountId } = deps;
   const logger = deps.logger ?? silentLogger;
   const keywords = deps.keywords ?? DEFAULT_OPT_KEYWORDS;
+  const known = new KnownCustomers();
 
   async function announce(
     message: MessageDoc,
-    contact: ContactDoc,
+    contact: ContactView,
     conversation: ConversationDoc,
   ): Promise<InboundOutcome> {
     try {
@@ -99,7 +115,7 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
 
   async function decideAndAnnounce(
     message: MessageDoc,
-    contact: ContactDoc,
+    contact: ContactView,
     conversation: ConversationDoc,
   ): Promise<InboundOutcome> {
     const intent = detectOptKeyword(message.text, keywords);
@@ -144,6 +160,7 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
           text: message.text,
           type: message.kind,
           receivedAt: (message.waTimestamp ?? message.at).toISOString(),
+          mode: conversation.mode,
         },
         { id: inboundMessageEventId(accountId, message.waMessageId ?? message._id) },
       ),
@@ -157,6 +174,112 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
     if (!stored) return false;
     const owner = await db.contacts.getById(stored.contactId);
     return owner?.phone !== inbound.from;
+  }
+
+  function toRecord(inbound: InboundMessage, conversationId: string, contactId: string) {
+    return {
+      accountId,
+      conversationId,
+      contactId,
+      waMessageId: inbound.messageId,
+      text: inbound.text,
+      kind: inbound.type,
+      waTimestamp: new Date(inbound.timestamp),
+    };
+  }
+
+  /** Stamps (or, for a first message, creates) the contact, and remembers the customer. */
+  async function touchContact(inbound: InboundMessage, conversationId?: string): Promise<ContactDoc> {
+    const { contact } = await db.contacts.upsertByPhone(
+      { accountId, phone: inbound.from, ...(inbound.name ? { profileName: inbound.name } : {}) },
+      { likelyNew: conversationId === undefined },
+    );
+    if (conversationId) known.remember(inbound.from, conversationId, contact);
+    return contact;
+  }
+
+  /**
+   * The contact of a known customer's message: as remembered while their WhatsApp name stays the
+   * same (when they last wrote is the conversation's lastInboundAt), else stamped anew.
+   */
+  async function contactOf(inbound: InboundMessage, customer: KnownCustomer): Promise<ContactView> {
+    const name = storedProfileName(inbound.name);
+    if (name === undefined || name === customer.contact.profileName) return customer.contact;
+    return touchContact(inbound, customer.conversationId);
+  }
+
+  /** What a stored message calls for: announce it, or nothing (a duplicate, another phone's id). */
+  function triage(
+    recorded: RecordInboundResult,
+    contactId: string,
+  ): { done: InboundOutcome } | { announce: Exclude<RecordInboundResult, { status: "storing" }> } {
+    if (recorded.message.contactId !== contactId) {
+      // Its id is another phone's (found by the unique index, so before anything else was written).
+      logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
+      return { done: "id-conflict" };
+    }
+    if (recorded.status === "storing") {
+      // The first delivery is still storing it and will announce it (or, if it crashed, the relay).
+      logger.debug(
+        { accountId, messageId: recorded.message._id },
+        "duplicate delivery ignored (first still storing)",
+      );
+      return { done: "duplicate" };
+    }
+    if (recorded.status === "duplicate" && !recorded.message.forwardPending) {
+      logger.debug({ accountId, messageId: recorded.message._id }, "duplicate delivery ignored");
+      return { done: "duplicate" };
+    }
+    return { announce: recorded };
+  }
+
+  /**
+   * A customer with a conversation: the message is stored first, so the unique index tells a
+   * redelivery, or an id another phone used, apart before anything else is written.
+   */
+  async function receiveFromKnown(
+    inbound: InboundMessage,
+    ids: { conversationId: string; contactId: string },
+    remembered: KnownCustomer | undefined,
+    conversation?: ConversationDoc,
+  ): Promise<InboundOutcome> {
+    const next = triage(
+      await db.messages.recordInbound(toRecord(inbound, ids.conversationId, ids.contactId)),
+      ids.contactId,
+    );
+    if ("done" in next) return next.done;
+    const stored = next.announce;
+    const contact = remembered
+      ? await contactOf(inbound, remembered)
+      : await touchContact(inbound, ids.conversationId);
+    const current =
+      stored.status === "new"
+        ? stored.conversation
+        : (conversation ?? (await db.conversations.getById(ids.conversationId)));
+    if (!current) throw new Error(`conversation ${ids.conversationId} not found`);
+    return announce(stored.message, contact, current);
+  }
+
+  /** A first message: nothing is written for an id already stored for another phone. */
+  async function receiveFromNew(inbound: InboundMessage): Promise<InboundOutcome> {
+    if (await storedForAnotherPhone(inbound)) {
+      logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
+      return "id-conflict";
+    }
+    const contact = await touchContact(inbound);
+    const { conversation } = await db.conversations.getOrCreate(
+      { accountId, contactId: contact._id, phone: contact.phone },
+      { likelyNew: true },
+    );
+    known.remember(inbound.from, conversation._id, contact);
+    // Another phone's id here means both came at once (checked above).
+    const next = triage(
+      await db.messages.recordInbound(toRecord(inbound, conversation._id, contact._id)),
+      contact._id,
+    );
+    if ("done" in next) return next.done;
+    const stored = next.announce;
+    return announce(stored.message, contact, stored.status === "new" ? stored.conversation : conversation);
   }
 
   return {
@@ -173,47 +296,16 @@ export function createInboundPipeline(deps: InboundPipelineDeps): InboundPipelin
         logger.warn({ accountId, problems }, "inbound message refused: not storable");
         return "invalid";
       }
-      if (await storedForAnotherPhone(inbound)) {
-        logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
-        return "id-conflict";
+      const remembered = known.get(inbound.from);
+      if (remembered) {
+        const ids = { conversationId: remembered.conversationId, contactId: remembered.contact._id };
+        return receiveFromKnown(inbound, ids, remembered);
       }
-      const { contact } = await db.contacts.upsertByPhone({
-        accountId,
-        phone: inbound.from,
-        ...(inbound.name ? { profileName: inbound.name } : {}),
-      });
-      const { conversation } = await db.conversations.getOrCreate({
-        accountId,
-        contactId: contact._id,
-        phone: contact.phone,
-      });
-      const recorded = await db.messages.recordInbound({
-        accountId,
-        conversationId: conversation._id,
-        contactId: contact._id,
-        waMessageId: inbound.messageId,
-        text: inbound.text,
-        kind: inbound.type,
-        waTimestamp: new Date(inbound.timestamp),
-      });
-      if (recorded.message.contactId !== contact._id) {
-        // Lost a race with the same id from another phone (checked above, so only when both came at once).
-        logger.warn({ accountId }, "inbound message refused: its id is already stored for another phone");
-        return "id-conflict";
-      }
-      if (recorded.status === "storing") {
-        // The first delivery is still storing it and will announce it (or, if it crashed, the relay).
-        logger.debug(
-          { accountId, messageId: recorded.message._id },
-          "duplicate delivery ignored (first still storing)",
-        );
-        return "duplicate";
-      }
-      if (recorded.status === "duplicate" && !recorded.message.forwardPending) {
-        logger.debug({ accountId, messageId: recorded.message._id }, "duplicate delivery ignored");
-        return "duplicate";
-      }
-      return announce(recorded.message, contact, conversation);
+      // Known to MongoDB, maybe not (or no longer) to this process.
+      const conversation = await db.conversations.findByPhone(accountId, inbound.from);
+      if (!conversation) return receiveFromNew(inbound);
+      const ids = { conversationId: conversation._id, contactId: conversation.contactId };
+      return receiveFromKnown(inbound, ids, undefined, conversation);
     },
 
     async announceStored(stored) {

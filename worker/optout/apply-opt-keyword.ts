@@ -25,7 +25,7 @@ export interface OptKeywordDeps {
 
 export interface OptKeywordInput {
   intent: OptIntent;
-  contact: ContactDoc;
+  contact: Pick<ContactDoc, "_id">;
   conversation: ConversationDoc;
   /** The stored keyword message. */
   message: MessageDoc;

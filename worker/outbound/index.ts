@@ -1,9 +1,12 @@
 // Outbound WhatsApp messages: idempotent sends, and the one function for proactive sends.
 export {
+  sendBatch,
   sendOnce,
   RecipientMismatchError,
   SendInFlightError,
   UnknownConversationError,
+  type SendBatchOutcome,
+  type SendBatchRequest,
   type SendOnceDeps,
   type SendOnceRequest,
   type SendOnceResult,

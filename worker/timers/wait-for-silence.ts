@@ -1,12 +1,13 @@
 // The loop both timers share: wait until the customer of one conversation has been silent long
 // enough, within business hours, while the conversation stays in the watched mode and episode.
 //
-// - MongoDB decides, before waiting and after every wait (`silence.ts`, pure): silence is counted
-//   from the customer's last message, so a message the wait missed (written just before it began)
-//   still counts, and a reply starts the silence over.
-// - Each round is a wait (ended early by the customer's next message) and a check; outside business
-//   hours the round sleeps until the next opening and checks again. Step ids carry the round number,
-//   counted across the whole run, so a replay meets the same ids.
+// - MongoDB decides, before waiting and after every wait that ends in silence (`silence.ts`, pure):
+//   silence is counted from the customer's last message, so a message the wait missed (written just
+//   before it began) still counts. A reply starts the silence over: the next round waits all of it
+//   without a read (the read comes when that wait ends; a mode change meanwhile is seen then).
+// - Each round is a wait (ended early by the customer's next message) and, when it times out, a
+//   check; outside business hours the round sleeps until the next opening and checks again. Step
+//   ids carry the round number, counted across the whole run, so a replay meets the same ids.
 import type { GetStepTools } from "inngest";
 import { clock } from "../../shared/clock.js";
 import type { ConversationMode } from "../../shared/domain/conversation.js";
@@ -73,13 +74,19 @@ export async function waitForSilence(
   let waitMs = from.waitMs;
   for (let round = from.round; round <= MAX_TIMER_ROUNDS; round += 1) {
     if (waitMs > 0) {
-      // Ends early when the customer writes; MongoDB then says whether to keep waiting.
-      await step.waitForEvent(`wait-for-customer-${round}`, {
+      // Ends early when the customer writes.
+      const reply = await step.waitForEvent(`wait-for-customer-${round}`, {
         event: whatsappMessageReceived,
         match: "data.conversationId",
         // Milliseconds, not a string: the SDK reads strings with `ms`, which gets "9m59s" wrong.
         timeout: waitMs,
       });
+      // The customer just wrote: the silence starts over, so the next round waits all of it. MongoDB
+      // is read when a wait ends in silence (below), and counts from the last message it holds.
+      if (reply) {
+        waitMs = watch.silenceMs;
+        continue;
+      }
     }
     const action = await step.run(`check-${round}`, async () =>
       decideAfterWait(await watch.read(), clock.nowMs(), rules),

@@ -81,6 +81,29 @@ describe("enabling and disabling", () => {
       updatedBy: other,
     });
     expect(await t.db.automations.isEnabled("welcome")).toBe(false);
+    // What the dispatchers read follows the change at once (it is kept between trigger events).
+    expect(
+      (await t.db.automations.listEnabledForTrigger("order.status_changed")).map((a) => a.name),
+    ).not.toContain("welcome");
+  });
+
+  it("gives the dispatchers a new, edited or re-enabled definition on their next read", async () => {
+    const names = async () =>
+      (await t.db.automations.listEnabledForTrigger("order.status_changed")).map((a) => a.name);
+    const before = await names();
+    await t.db.automations.create(definition("follow-up"), admin);
+    expect(await names()).toEqual(before);
+    await t.db.automations.setEnabled("follow-up", true, admin);
+    expect(await names()).toContain("follow-up");
+    await t.db.automations.update(
+      "follow-up",
+      { ...definition("follow-up"), trigger: { type: "order.created", config: {} } },
+      admin,
+    );
+    expect(await names()).not.toContain("follow-up");
+    expect((await t.db.automations.listEnabledForTrigger("order.created")).map((a) => a.name)).toContain(
+      "follow-up",
+    );
   });
 
   it("lets exactly one of two concurrent enables change the flag", async () => {
@@ -136,9 +159,12 @@ describe("automation executions", () => {
       startedAt: at,
       finishedAt: at,
     });
-    expect(
-      await t.db.automationExecutions.finish(run._id, { status: "failed", error: "action 2 failed" }),
-    ).toEqual({ ok: true });
+    const finished = await t.db.automationExecutions.finish(run._id, {
+      status: "failed",
+      error: "action 2 failed",
+    });
+    // The finished execution as stored (what the run announces).
+    expect(finished).toEqual({ ok: true, execution: await t.db.automationExecutions.getById(run._id) });
     expect(await t.db.automationExecutions.finish(run._id, { status: "succeeded" })).toEqual({ ok: false });
     // A finished execution takes no more action updates.
     expect(await t.db.automationExecutions.updateAction(run._id, 1, { status: "succeeded" })).toEqual({

@@ -56,6 +56,9 @@ describe("connectDb", () => {
       packs: first.packs.map((p) => (p.code === "1x" ? { ...p, priceMinor: 12345 } : p)),
     };
     await t.db.catalog.upsertProduct(edited);
+    // The agent's catalog (kept between turns) shows the edit at once.
+    const shown = (await t.db.catalog.listActive()).find((p) => p.sku === first.sku);
+    expect(shown?.packs.find((p) => p.code === "1x")?.priceMinor).toBe(12345);
 
     const again = await t.db.catalog.seedCatalog();
     expect(again).toEqual({ seeded: false, inserted: 0 });

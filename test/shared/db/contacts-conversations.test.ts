@@ -15,8 +15,19 @@ describe("contacts", () => {
   it("keeps one contact per account and phone, even when first messages arrive at once", async () => {
     const phone = nextPhone();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => t.db.contacts.upsertByPhone({ accountId: "default", phone })),
+      Array.from({ length: 6 }, (_, i) =>
+        // Whether the caller expects to create it or not.
+        t.db.contacts.upsertByPhone(
+          { accountId: "default", phone, profileName: "Ana" },
+          { likelyNew: i % 2 === 0 },
+        ),
+      ),
     );
+    const again = await t.db.contacts.upsertByPhone({ accountId: "default", phone }, { likelyNew: true });
+    expect(again).toMatchObject({
+      created: false,
+      contact: { _id: results[0]?.contact._id, profileName: "Ana" },
+    });
     expect(new Set(results.map((r) => r.contact._id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(
@@ -75,10 +86,19 @@ describe("conversations", () => {
     const phone = nextPhone();
     const { contact } = await t.db.contacts.upsertByPhone({ accountId: "default", phone });
     const results = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        t.db.conversations.getOrCreate({ accountId: "default", contactId: contact._id, phone }),
+      Array.from({ length: 4 }, (_, i) =>
+        // Whether the caller expects to create it or not.
+        t.db.conversations.getOrCreate(
+          { accountId: "default", contactId: contact._id, phone },
+          { likelyNew: i % 2 === 0 },
+        ),
       ),
     );
+    const again = await t.db.conversations.getOrCreate(
+      { accountId: "default", contactId: contact._id, phone },
+      { likelyNew: true },
+    );
+    expect(again).toEqual({ conversation: results[0]?.conversation, created: false });
     expect(new Set(results.map((r) => r.conversation._id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(results[0]?.conversation).toMatchObject({

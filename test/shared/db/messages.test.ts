@@ -95,6 +95,10 @@ describe("inbound messages", () => {
     // The interrupted message's seq is still to come: answering the others now could move the
     // watermark past it.
     expect(await t.db.messages.listUnprocessedInbound(conversation._id)).toEqual([]);
+    expect(await t.db.messages.listTurnMessages(conversation._id, 0, 30)).toEqual({
+      unprocessed: [],
+      recent: [],
+    });
     // A redelivery does not take over (nor touch the conversation): the first store announces it.
     const lastSeq = (await t.db.conversations.getById(conversation._id))?.lastSeq;
     const redelivered = await t.db.messages.recordInbound(inbound(conversation, "wamid.S2", "me llamo Ana"));
@@ -149,6 +153,47 @@ describe("inbound messages", () => {
     expect(history.map((m) => m.text)).toEqual(["me llamo Ana", "vivo en León"]);
   });
 
+  it("reads a turn in one go: the same new messages and history as the two reads, gaps in the seqs or not", async () => {
+    const conversation = await newConversation();
+    for (let i = 0; i < 40; i += 1) {
+      await t.db.messages.recordInbound(inbound(conversation, `wamid.H${i}`, `pregunta ${i}`));
+      await t.db.messages.reserveOutbound({
+        ...outbound(conversation, `reply:h:${i}`, `respuesta ${i}`),
+        origin: "agent",
+      });
+      // Seqs reserved and never used (a redelivered batch): gaps below the watermark.
+      if (i % 3 === 0) {
+        await t.db.conversations.reserveOutboundSeqs(conversation._id, 4, {
+          accountId: conversation.accountId,
+          to: conversation.phone,
+        });
+      }
+    }
+    const watermark = (await t.db.conversations.getById(conversation._id))!.lastSeq;
+    await t.db.conversations.advanceWatermark(conversation._id, watermark);
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.H-new-1", "¿y el envío?"));
+    await t.db.messages.recordInbound(inbound(conversation, "wamid.H-new-2", "¿cuánto tarda?"));
+    const texts = (ms: MessageDoc[]) => ms.map((m) => m.text);
+    for (const window of [1, 5, 30, 500]) {
+      const turn = await t.db.messages.listTurnMessages(conversation._id, watermark, window);
+      expect(texts(turn.unprocessed)).toEqual(
+        texts(await t.db.messages.listUnprocessedInbound(conversation._id)),
+      );
+      expect(texts(turn.recent)).toEqual(texts(await t.db.messages.listRecent(conversation._id, window)));
+    }
+    expect(texts((await t.db.messages.listTurnMessages(conversation._id, watermark, 3)).recent)).toEqual([
+      "respuesta 39",
+      "¿y el envío?",
+      "¿cuánto tarda?",
+    ]);
+    // Nothing new: nothing to read.
+    const last = (await t.db.conversations.getById(conversation._id))!.lastSeq;
+    expect(await t.db.messages.listTurnMessages(conversation._id, last, 30)).toEqual({
+      unprocessed: [],
+      recent: [],
+    });
+  });
+
   it("stamps the conversation's last inbound time", async () => {
     const conversation = await newConversation();
     await t.db.messages.recordInbound(inbound(conversation, "wamid.T1", "hola"));
@@ -196,6 +241,90 @@ describe("outbound messages", () => {
     expect((await t.db.messages.getByDedupeKey(conversation.accountId, "order-approved:ORD-1"))?.status).toBe(
       "sent",
     );
+  });
+
+  it("records a batch in one go with consecutive seqs; a key recorded before is reported taken, not doubled", async () => {
+    const conversation = await newConversation();
+    await t.db.messages.reserveOutbound({ ...outbound(conversation, "reply:b:1", "uno"), origin: "agent" });
+    const seqs = await t.db.conversations.reserveOutboundSeqs(conversation._id, 3, {
+      accountId: conversation.accountId,
+      to: conversation.phone,
+    });
+    expect(seqs).toEqual({ firstSeq: 2, contactId: conversation.contactId });
+    const batch = await t.db.messages.reserveOutboundBatch({
+      accountId: conversation.accountId,
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      origin: "agent",
+      firstSeq: seqs!.firstSeq,
+      messages: [
+        { dedupeKey: "reply:b:0", text: "cero" },
+        { dedupeKey: "reply:b:1", text: "uno otra vez" },
+        { dedupeKey: "reply:b:2", text: "dos" },
+      ],
+    });
+    expect(batch.map((b) => b.outcome)).toEqual(["reserved", "taken", "reserved"]);
+    const history = await t.db.messages.listRecent(conversation._id, 10);
+    expect(history.map((m) => [m.seq, m.text, m.status])).toEqual([
+      [1, "uno", "pending"],
+      [2, "cero", "pending"],
+      [4, "dos", "pending"],
+    ]);
+  });
+
+  it("settles a batch in one write: sent, failed, and the unsent ones removed", async () => {
+    const conversation = await newConversation();
+    const seqs = await t.db.conversations.reserveOutboundSeqs(conversation._id, 3, {
+      accountId: conversation.accountId,
+      to: conversation.phone,
+    });
+    const batch = await t.db.messages.reserveOutboundBatch({
+      accountId: conversation.accountId,
+      conversationId: conversation._id,
+      contactId: conversation.contactId,
+      origin: "agent",
+      firstSeq: seqs!.firstSeq,
+      messages: ["a", "b", "c"].map((x) => ({ dedupeKey: `reply:s:${x}`, text: x })),
+    });
+    const [a, b, c] = batch.map((r) => (r.outcome === "reserved" ? r.message._id : ""));
+    await t.db.messages.settleOutbound({
+      sent: [{ messageId: a!, waMessageId: "wamid.S1" }],
+      failed: { messageId: b!, error: "WhatsApp not ready" },
+      unsent: [c!],
+    });
+    const stored = await t.db.messages.listByDedupeKeys(conversation.accountId, [
+      "reply:s:a",
+      "reply:s:b",
+      "reply:s:c",
+    ]);
+    expect(stored.map((m) => [m.dedupeKey, m.status, m.waMessageId ?? null]).sort()).toEqual([
+      ["reply:s:a", "sent", "wamid.S1"],
+      ["reply:s:b", "failed", null],
+    ]);
+    // The failed one may be retried, by one attempt only.
+    expect((await t.db.messages.reserveOutbound(outbound(conversation, "reply:s:b", "b"))).outcome).toBe(
+      "retry",
+    );
+  });
+
+  it("reserves seqs only for the conversation's own account and phone, and not for an opted-out contact", async () => {
+    const conversation = await newConversation();
+    const expected = { accountId: conversation.accountId, to: conversation.phone };
+    expect(
+      await t.db.conversations.reserveOutboundSeqs(conversation._id, 1, { ...expected, accountId: "other" }),
+    ).toBeNull();
+    expect(
+      await t.db.conversations.reserveOutboundSeqs(conversation._id, 1, { ...expected, to: "+15550000000" }),
+    ).toBeNull();
+    await t.db.conversations.optOut(conversation._id);
+    expect(await t.db.conversations.reserveOutboundSeqs(conversation._id, 1, expected)).toBeNull();
+    expect(
+      await t.db.conversations.reserveOutboundSeqs(conversation._id, 2, {
+        ...expected,
+        evenIfOptedOut: true,
+      }),
+    ).toEqual({ firstSeq: 1, contactId: conversation.contactId });
+    expect((await t.db.conversations.getById(conversation._id))?.lastSeq).toBe(2);
   });
 
   it("keeps inbound and outbound in one conversation order", async () => {

@@ -1,5 +1,6 @@
 // Applying a turn's plan to MongoDB, one step each: the customer's data and selection ("save-data"),
-// the order ("create-order"), the watermark ("advance-watermark") and the mode ("change-mode").
+// the order ("create-order"), the watermark (with the replies, or "advance-watermark") and the mode
+// ("change-mode").
 // Each write is conditional or keyed, so a retried step changes nothing twice; whoever moved the
 // conversation first (a timer, an opt-out, a person) wins.
 import { clock } from "../../../shared/clock.js";
@@ -104,22 +105,31 @@ export async function createOrder(
 
 /**
  * Moves the watermark past the turn's messages (a run starting later never answers them again) and
- * reads the time of the turn's announcements once (outside a step it would change on replay).
+ * reads the time of the turn's announcements once (inside a step: outside one it would change on
+ * replay). Usually part of the step that sends the replies (turn/reply.ts).
  */
+export async function moveWatermark(
+  deps: Pick<TurnDeps, "db" | "logger">,
+  turn: Turn,
+  plan: TurnPlan,
+): Promise<{ at: string }> {
+  const conversationId = turn.conversation.id;
+  // Logged once (inside a step), PII-free: codes, field and tool names only.
+  if (plan.problems.length > 0) {
+    deps.logger.info({ conversationId, problems: plan.problems }, "brain proposals adjusted");
+  }
+  await deps.db.conversations.advanceWatermark(conversationId, turn.watermark);
+  return { at: clock.now().toISOString() };
+}
+
+/** The watermark in a step of its own: a turn with no replies, or whose replies were handed off. */
 export async function advanceWatermark(
   step: AgentStep,
   deps: Pick<TurnDeps, "db" | "logger">,
   turn: Turn,
   plan: TurnPlan,
 ): Promise<{ at: string }> {
-  const conversationId = turn.conversation.id;
-  const problems = plan.problems;
-  return step.run("advance-watermark", async () => {
-    // Logged once (inside a step), PII-free: codes, field and tool names only.
-    if (problems.length > 0) deps.logger.info({ conversationId, problems }, "brain proposals adjusted");
-    await deps.db.conversations.advanceWatermark(conversationId, turn.watermark);
-    return { at: clock.now().toISOString() };
-  });
+  return step.run("advance-watermark", () => moveWatermark(deps, turn, plan));
 }
 
 /** Makes the planned mode changes in order, stopping at the first that someone else pre-empted. */

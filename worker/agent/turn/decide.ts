@@ -1,6 +1,6 @@
-// Deciding a turn: the brain proposes (step "brain-decides"), planDecision checks it into a plan, and
-// the model's usage is recorded (step "record-usage"). Over the daily cost cap the model is not
-// called: the plan hands the conversation to a person.
+// Deciding a turn: the brain proposes and its usage is recorded (step "brain-decides"), and
+// planDecision checks the proposal into a plan. Over the daily cost cap the model is not called: the
+// plan hands the conversation to a person.
 //
 // Retriable model errors (429/529/5xx, network) fail the step so Inngest retries it; the replies are
 // sent by a later step, so a retry never repeats one. A non-retriable error (or the last attempt)
@@ -55,32 +55,44 @@ async function askBrain(deps: TurnDeps, turn: Turn, attempt: Attempt): Promise<B
   }
 }
 
+/**
+ * The brain's decision with its usage recorded (keyed by the turn's watermark: a retry after a
+ * successful write adds nothing). One step: a failed write retries the call, a rare extra call
+ * rather than a step of its own on every turn.
+ */
+async function decideAndRecordUsage(deps: TurnDeps, turn: Turn, attempt: Attempt): Promise<BrainOutcome> {
+  const outcome = await askBrain(deps, turn, attempt);
+  if (outcome.ok && outcome.decision.usage) {
+    const { decision } = outcome;
+    await deps.db.conversations.recordUsage(
+      turn.conversation.id,
+      outcome.decision.usage,
+      {
+        costMicroUsd: decision.costMicroUsd ?? 0,
+        day: localDay(clock.now(), deps.config.business.timezone),
+      },
+      turn.watermark,
+    );
+  }
+  return outcome;
+}
+
 export async function decideTurn(
   step: AgentStep,
   deps: TurnDeps,
   turn: Turn,
   attempt: Attempt,
 ): Promise<Decided> {
-  const { config, db } = deps;
-  const { context, watermark } = turn;
-  const conversationId = turn.conversation.id;
+  const { config } = deps;
+  const { context } = turn;
   if (turn.costCapReached) return { plan: costCapPlan(context) };
 
-  const outcome = await step.run("brain-decides", () => askBrain(deps, turn, attempt));
+  const outcome = await step.run("brain-decides", () => decideAndRecordUsage(deps, turn, attempt));
   if (!outcome.ok) return { plan: brainUnavailablePlan(context), failure: outcome.failure };
-  const decision = outcome.decision;
-  const plan = planDecision({ context, decision, defaultCountryCode: config.whatsapp.defaultCountryCode });
-  if (decision.usage) {
-    const usage = decision.usage;
-    // Keyed by the turn's watermark: a retry after a successful write adds nothing.
-    await step.run("record-usage", () =>
-      db.conversations.recordUsage(
-        conversationId,
-        usage,
-        { costMicroUsd: decision.costMicroUsd ?? 0, day: localDay(clock.now(), config.business.timezone) },
-        watermark,
-      ),
-    );
-  }
+  const plan = planDecision({
+    context,
+    decision: outcome.decision,
+    defaultCountryCode: config.whatsapp.defaultCountryCode,
+  });
   return { plan };
 }

@@ -1,13 +1,18 @@
-// Delivering the agent's replies. They go out at once through sendOnce while the sending step has
-// retries left (about 5 minutes when WhatsApp is not ready). When WhatsApp stays unavailable through
-// all of them, the replies not sent yet are handed to the proactive sender
-// (`whatsapp/message.send-requested`, retried for over an hour) under the SAME dedupe keys: sendOnce
-// delivers each key once, whichever function gets there first, so nothing is lost or doubled.
+// Delivering the agent's replies. They go out at once, as one batch (sendBatch), while the sending
+// step has retries left (about 5 minutes when WhatsApp is not ready). When WhatsApp stays
+// unavailable through all of them, the replies not sent yet are handed to the proactive sender
+// (`whatsapp/message.send-requested`, retried for over an hour) under the SAME dedupe keys: a key
+// is delivered once, whichever function gets there first, so nothing is lost or doubled.
 import { NonRetriableError } from "inngest";
 import { whatsappMessageSendRequested } from "../../../shared/events.js";
 import { describeError, silentLogger } from "../../logger.js";
 import type { E164 } from "../../gateway/transport.js";
-import { sendOnce, type SendOnceDeps, type SendOnceResult } from "../../outbound/send-once.js";
+import {
+  sendBatch,
+  type SendBatchOutcome,
+  type SendOnceDeps,
+  type SendOnceResult,
+} from "../../outbound/send-once.js";
 import { toStepError } from "../../outbound/step-errors.js";
 import { sendRequestedEventId } from "../../keys.js";
 
@@ -40,8 +45,8 @@ export function isLastAttempt(attempt: number, maxAttempts: number | undefined):
 }
 
 /**
- * Sends the replies in order. A failure that retrying may fix is rethrown for the step to retry,
- * except on the last attempt: then that reply and the ones after it are handed off instead.
+ * Sends the replies in order, as one batch. A failure that retrying may fix is rethrown for the step
+ * to retry, except on the last attempt: then that reply and the ones after it are handed off instead.
  */
 export async function deliverReplies(
   deps: SendOnceDeps,
@@ -50,27 +55,28 @@ export async function deliverReplies(
   retry: { attempt: number; lastAttempt: boolean },
 ): Promise<ReplyDelivery> {
   const logger = deps.logger ?? silentLogger;
-  const sent: SendOnceResult["status"][] = [];
-  for (const [index, reply] of replies.entries()) {
-    try {
-      const result = await sendOnce(deps, { ...recipient, ...reply, origin: "agent" });
-      sent.push(result.status);
-    } catch (error) {
-      const stepError = toStepError(error, retry.attempt);
-      if (!retry.lastAttempt || stepError instanceof NonRetriableError) throw stepError;
-      logger.warn(
-        {
-          accountId: recipient.accountId,
-          conversationId: recipient.conversationId,
-          replies: replies.length - index,
-          error: describeError(error),
-        },
-        "replies not delivered after every retry: handed to the proactive sender",
-      );
-      return { sent, handedOff: replies.slice(index) };
-    }
+  let outcome: SendBatchOutcome;
+  try {
+    outcome = await sendBatch(deps, { ...recipient, origin: "agent", messages: replies });
+  } catch (error) {
+    // Nothing was sent (unknown conversation, WhatsApp not ready...).
+    outcome = { results: [], failure: { index: 0, error } };
   }
-  return { sent, handedOff: [] };
+  const sent = outcome.results.map((r) => r.status);
+  const failure = outcome.failure;
+  if (!failure) return { sent, handedOff: [] };
+  const stepError = toStepError(failure.error, retry.attempt);
+  if (!retry.lastAttempt || stepError instanceof NonRetriableError) throw stepError;
+  logger.warn(
+    {
+      accountId: recipient.accountId,
+      conversationId: recipient.conversationId,
+      replies: replies.length - failure.index,
+      error: describeError(failure.error),
+    },
+    "replies not delivered after every retry: handed to the proactive sender",
+  );
+  return { sent, handedOff: replies.slice(failure.index) };
 }
 
 /** The send requests that take over handed-off replies (event ids from the dedupe keys: sent once). */

@@ -50,14 +50,17 @@ export async function loadTurnState(deps: TurnStateDeps, conversationId: string)
   if (!conversation) return { status: "not-found" };
   // Defence in depth behind the trigger's account filter: never answer another account's customer.
   if (conversation.accountId !== config.whatsapp.accountId) return { status: "other-account" };
-  const unprocessed = await db.messages.listUnprocessedInbound(conversationId);
+  const window = Math.min(500, config.agent.historyWindow);
+  const { unprocessed, recent } = await db.messages.listTurnMessages(
+    conversationId,
+    conversation.processedSeq,
+    window,
+  );
   if (unprocessed.length === 0) return { status: "nothing-new" };
   const lastSeq = Math.max(...unprocessed.map((m) => m.seq));
   if (isBotSilent(conversation.mode))
     return { status: "silent", mode: conversation.mode, watermark: lastSeq };
 
-  const window = Math.min(500, config.agent.historyWindow);
-  const recent = await db.messages.listRecent(conversationId, window);
   const byId = new Map([...recent, ...unprocessed].map((m) => [m._id, m]));
   const { context, watermark } = buildBrainContext({
     conversation: {

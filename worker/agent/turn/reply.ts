@@ -1,5 +1,5 @@
-// Sending a turn's replies ("send-replies") and, once the conversation entered promos, the promos
-// list after a short pause ("pause-before-promos", "send-promos"). Dedupe keys come from the
+// Sending a turn's replies, with the watermark ("reply-and-advance"), and, once the conversation
+// entered promos, the promos list after a short pause ("pause-before-promos", "send-promos"). Dedupe keys come from the
 // conversation + watermark + index, so a retried step never sends one twice. If WhatsApp stays down
 // through every retry of a sending step, the unsent replies are handed to the proactive sender under
 // the same keys ("hand-off-replies", "hand-off-promos"): late, but once, never lost.
@@ -7,7 +7,13 @@ import { clock } from "../../../shared/clock.js";
 import { replyDedupeKey } from "../../keys.js";
 import type { AgentStep, Attempt, Turn, TurnDeps } from "./context.js";
 import { recipientOf } from "./context.js";
-import { deliverReplies, handOffRequests, type OutgoingReply } from "./deliver-replies.js";
+import {
+  deliverReplies,
+  handOffRequests,
+  type OutgoingReply,
+  type ReplyDelivery,
+} from "./deliver-replies.js";
+import { advanceWatermark, moveWatermark } from "./apply.js";
 import type { TurnPlan } from "./turn-plan.js";
 
 type SendDeps = Pick<TurnDeps, "db" | "transport" | "logger">;
@@ -16,28 +22,35 @@ function sendDepsOf(deps: SendDeps) {
   return { db: deps.db, transport: deps.transport, logger: deps.logger };
 }
 
-/** Sends the plan's replies in order; returns how many there were. */
-export async function sendReplies(
+/**
+ * Sends the plan's replies in order and moves the watermark past the turn's messages, in one step
+ * ("reply-and-advance"): a retry finds the replies sent (same keys) and the watermark moved. Replies
+ * handed to the proactive sender are handed over first and the watermark follows in its own step,
+ * so a turn is never marked handled with replies that went nowhere. Returns how many replies there
+ * were and when the turn was handled.
+ */
+export async function sendRepliesAndAdvance(
   step: AgentStep,
   deps: SendDeps,
   turn: Turn,
   plan: TurnPlan,
   attempt: Attempt,
-): Promise<number> {
+): Promise<{ replies: number; at: string }> {
   const recipient = recipientOf(turn);
   const replies: OutgoingReply[] = plan.replies.map((r, index) => ({
     text: r.text,
     dedupeKey: replyDedupeKey(recipient.conversationId, turn.watermark, index),
   }));
-  if (replies.length === 0) return 0;
-  const delivery = await step.run("send-replies", () =>
-    deliverReplies(sendDepsOf(deps), recipient, replies, attempt),
-  );
+  if (replies.length === 0) return { replies: 0, ...(await advanceWatermark(step, deps, turn, plan)) };
+  const delivery = await step.run("reply-and-advance", async (): Promise<ReplyDelivery & { at?: string }> => {
+    const delivered = await deliverReplies(sendDepsOf(deps), recipient, replies, attempt);
+    if (delivered.handedOff.length > 0) return delivered;
+    return { ...delivered, ...(await moveWatermark(deps, turn, plan)) };
+  });
+  if (delivery.at !== undefined) return { replies: replies.length, at: delivery.at };
   // WhatsApp stayed unavailable through every retry: the proactive sender keeps trying.
-  if (delivery.handedOff.length > 0) {
-    await step.sendEvent("hand-off-replies", handOffRequests(recipient, delivery.handedOff));
-  }
-  return replies.length;
+  await step.sendEvent("hand-off-replies", handOffRequests(recipient, delivery.handedOff));
+  return { replies: replies.length, ...(await advanceWatermark(step, deps, turn, plan)) };
 }
 
 /**

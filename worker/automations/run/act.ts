@@ -6,7 +6,7 @@ import type { AutomationAction } from "../../../shared/domain/automations.js";
 import { durationToMs } from "../../../shared/domain/automations.js";
 import { loadAutomationContext } from "../../../shared/db/automation-context.js";
 import type { Cascade } from "../../../shared/events.js";
-import { performAction, type ActionRun } from "../actions.js";
+import { actionReadsContext, isInstantAction, performAction, type ActionRun } from "../actions.js";
 import type { AutomationDeps } from "../deps.js";
 import { runScope, type RunnerStep, type RunRequest } from "./context.js";
 
@@ -71,12 +71,17 @@ async function act(
   const { executionId } = run;
   if (!(await db.automations.isEnabledById(request.automationId))) return { status: "stopped" };
   const startedAt = clock.now();
-  await db.automationExecutions.updateAction(executionId, index, { status: "running", startedAt });
+  // Shown as running while it runs; an instant one is recorded once, when done.
+  const instant = isInstantAction(action);
+  if (!instant)
+    await db.automationExecutions.updateAction(executionId, index, { status: "running", startedAt });
+  const started = instant ? { startedAt } : {};
   try {
-    const outcome = await performAction(deps, action, await actionRun(deps, request, run, index));
+    const outcome = await performAction(deps, action, await actionRun(deps, request, run, index, action));
     await db.automationExecutions.updateAction(executionId, index, {
       status: outcome.status,
       detail: outcome.detail,
+      ...started,
       finishedAt: clock.now(),
     });
     return outcome;
@@ -85,6 +90,7 @@ async function act(
     await db.automationExecutions.updateAction(executionId, index, {
       status: "failed",
       error: message,
+      ...started,
       finishedAt: clock.now(),
     });
     return { status: "failed", error: message };
@@ -96,6 +102,7 @@ async function actionRun(
   request: RunRequest,
   run: StartedRun,
   index: number,
+  action: AutomationAction,
 ): Promise<ActionRun> {
   return {
     automationId: request.automationId,
@@ -107,7 +114,9 @@ async function actionRun(
     contactId: request.contactId,
     trigger: request.source,
     cascade: run.cascade,
-    // Read fresh for every action: an earlier action (or the customer) may have changed it.
-    context: await loadAutomationContext(deps.db, runScope(request), request.source),
+    // Read fresh for every action that reads it: an earlier action (or the customer) may have changed it.
+    context: actionReadsContext(action)
+      ? await loadAutomationContext(deps.db, runScope(request), request.source)
+      : { event: { name: request.source.name, ...request.source.data } },
   };
 }

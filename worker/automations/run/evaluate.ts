@@ -31,8 +31,14 @@ export async function evaluateRun(
     if (!automation) return { go: false, status: "gone" };
     if (!automation.enabled) return { go: false, status: "disabled" };
     const verdict = checkCascade(automation._id, automation.name, cascadeOf(source.data), maxDepth);
-    const context = await loadAutomationContext(db, runScope(request), source);
-    const conditions = evaluateConditions(automation.conditions, context);
+    // No conditions, nothing to read: they match.
+    const conditions =
+      automation.conditions.groups.length === 0
+        ? { matched: true as const }
+        : evaluateConditions(
+            automation.conditions,
+            await loadAutomationContext(db, runScope(request), source),
+          );
     let status: "running" | "loop" | "not_matched" | "rate_limited" = "running";
     let reason: string | undefined;
     if (!verdict.ok) {

@@ -3,6 +3,7 @@
 import { clock } from "../../../shared/clock.js";
 import type { AutomationAction } from "../../../shared/domain/automations.js";
 import { automationExecutionFinished } from "../../../shared/events.js";
+import type { AutomationExecutionDoc } from "../../../shared/db/index.js";
 import type { AutomationDeps } from "../deps.js";
 import type { StepResult } from "./act.js";
 import type { RunnerStep } from "./context.js";
@@ -32,9 +33,10 @@ export async function finishRun(
   result: RunEnd,
 ): Promise<string> {
   return step.run("finish", async () => {
-    await deps.db.automationExecutions.finish(executionId, result);
-    const final = await deps.db.automationExecutions.getById(executionId);
-    await announce(deps, executionId);
+    const finished = await deps.db.automationExecutions.finish(executionId, result);
+    // Finished before (a retried step, a cancel): announce what is stored.
+    const final = finished.ok ? finished.execution : await deps.db.automationExecutions.getById(executionId);
+    if (final) await announce(deps, final);
     return final?.status ?? result.status;
   });
 }
@@ -47,14 +49,17 @@ export async function announceUnstarted(
 ): Promise<void> {
   const executionId = start.executionId;
   if (executionId && start.status !== "gone" && start.status !== "disabled") {
-    await step.run("announce", () => announce(deps, executionId));
+    await step.run("announce", async () => {
+      const execution = await deps.db.automationExecutions.getById(executionId);
+      if (execution) await announce(deps, execution);
+    });
   }
 }
 
 /** automation/execution.finished, once per execution (event id). */
-async function announce(deps: AutomationDeps, executionId: string): Promise<void> {
-  const execution = await deps.db.automationExecutions.getById(executionId);
-  if (!execution || execution.status === "running") return;
+async function announce(deps: AutomationDeps, execution: AutomationExecutionDoc): Promise<void> {
+  if (execution.status === "running") return;
+  const executionId = execution._id;
   await deps.inngest.send(
     automationExecutionFinished.create(
       {
