@@ -31,14 +31,14 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** The agent's turn for this customer: its run and the send-replies step. */
+/** The agent's turn for this customer: its run and the reply-and-advance step. */
 async function turnOf(phone: string) {
   const conversation = await s.running.db.conversations.findByPhone(s.config.whatsapp.accountId, phone);
   if (!conversation) throw new Error(`no conversation with ${phone}`);
   const runs = (await s.runs("worker", HANDLE_MESSAGE_FUNCTION_ID)).filter(
     (r) => r.event.data["conversationId"] === conversation._id,
   );
-  return { conversation, runs, send: runs.at(-1)?.steps.find((step) => step.id === "send-replies") };
+  return { conversation, runs, send: runs.at(-1)?.steps.find((step) => step.id === "reply-and-advance") };
 }
 
 /** Dedupe keys of what the phone received (each must appear once). */
