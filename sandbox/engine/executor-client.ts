@@ -16,6 +16,9 @@ export interface ExecutorRequest {
     disable_immediate_execution: boolean;
     use_api: false;
     stack: { stack: string[]; current: number };
+    /** Set together: the SDK may checkpoint steps within this call (see request.ts). */
+    fn_id?: string;
+    qi_id?: string;
   };
 }
 

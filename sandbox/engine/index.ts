@@ -23,6 +23,8 @@ export interface LocalEngineOptions {
   appUrls?: string[];
   /** How many runs may have a call in flight at once (default 64). */
   maxParallelRuns?: number;
+  /** Let the SDK run several steps per call, checkpointing each (default true; see engine.ts). */
+  checkpointing?: boolean;
   /** How often `appUrls` are checked (and re-synced when they come back); default 5 s. */
   appSyncIntervalMs?: number;
   quiet?: boolean;
@@ -54,6 +56,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     store: opened.store,
     ...(opts.signingKey ? { signingKey: opts.signingKey } : {}),
     ...(opts.maxParallelRuns ? { maxParallelRuns: opts.maxParallelRuns } : {}),
+    ...(opts.checkpointing !== undefined ? { checkpointing: opts.checkpointing } : {}),
     log,
   });
   const api = createHttpApi({
@@ -68,7 +71,10 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     const s = api.listen(opts.port ?? 0, host, () => resolve(s));
     s.on("error", reject);
   });
-  server.keepAliveTimeout = 1000;
+  // Apps call back on kept-alive connections (events, checkpoints). undici reuses a connection only
+  // while the server's advertised keep-alive is over 2 s away, so a short one means a new TCP
+  // connection per request; stop() closes idle ones at once anyway.
+  server.keepAliveTimeout = 60_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   const watcher = new AppWatcher(opts.appUrls ?? [], log, opts.appSyncIntervalMs);

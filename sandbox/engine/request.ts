@@ -4,8 +4,17 @@ import { isCall } from "./types.js";
 
 // Building the v2 executor request, and choosing which due work item a run handles next.
 
-/** No ctx.fn_id: with it, SDK v4 would switch to the checkpoint API (/v1/checkpoint), which we do not serve. */
-export function buildRequest(run: Run, item: CallItem, maxAttempts: number): ExecutorRequest {
+/**
+ * With `checkpoint` (ctx.fn_id and ctx.qi_id), SDK v4 runs the steps it discovers back to back in
+ * this one call and reports each to `/v1/checkpoint/:runId/async` (it does so only for a discovery
+ * call without disabled immediate execution, and not on retries); without, one step per call.
+ */
+export function buildRequest(
+  run: Run,
+  item: CallItem,
+  maxAttempts: number,
+  checkpoint?: { fnId: string; queueItemId: string },
+): ExecutorRequest {
   return {
     version: 2,
     event: run.event,
@@ -18,6 +27,7 @@ export function buildRequest(run: Run, item: CallItem, maxAttempts: number): Exe
       disable_immediate_execution: run.disableImmediate,
       use_api: false,
       stack: { stack: run.stack, current: run.stack.length },
+      ...(checkpoint ? { fn_id: checkpoint.fnId, qi_id: checkpoint.queueItemId } : {}),
     },
   };
 }
