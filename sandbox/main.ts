@@ -3,6 +3,7 @@
 // worker side with simulated phones, the Slack side, and the sandbox page, then prints its URL.
 // With real credentials in the environment the same code runs against the real services instead.
 import { onShutdownSignal, portOf } from "../shared/http/index.js";
+import { useEnvironmentSnapshot } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { LOCALHOST, startSandbox } from "./compose.js";
 import { loadSandboxConfig, preflight } from "./preflight.js";
@@ -13,6 +14,7 @@ const SANDBOX_NOTICE =
 
 async function main(): Promise<void> {
   const config = loadSandboxConfig();
+  useEnvironmentSnapshot();
   await preflight(config, LOCALHOST);
   const logger = createLogger(config, { base: { side: "sandbox" } });
   console.log(SANDBOX_NOTICE);

@@ -20,6 +20,7 @@ import path from "node:path";
 import type { Server } from "node:http";
 import { loadConfig, type Config } from "../../shared/config/index.js";
 import type { DbHandle } from "../../shared/db/index.js";
+import { useEnvironmentSnapshot } from "../../shared/inngest.js";
 import { createLogger } from "../../shared/logger.js";
 import { startSandbox, type RunningSandbox } from "../../sandbox/compose.js";
 import type { SandboxPhones } from "../../sandbox/phones/index.js";
@@ -72,8 +73,12 @@ interface LaneResult {
   brainPerBurst: number | undefined;
   peakRssMb: number;
   cpuMsPerMsg: number;
+  /** The share of cpuMsPerMsg spent in the MongoDB child (0 with MongoDB in this process). */
+  mongoCpuMsPerMsg: number;
   /** App commands per message by command and collection, most first. */
   appBreakdown: [string, number][];
+  /** Engine commands per message by command and collection, most first. */
+  engineBreakdown: [string, number][];
   problems: string[];
 }
 
@@ -89,9 +94,17 @@ class Counters {
   brainCalls = 0;
   /** App commands by "command collection". */
   readonly appByTarget = new Map<string, number>();
+  /** Engine commands by "command collection". */
+  readonly engineByTarget = new Map<string, number>();
   reset(): void {
     this.appCmds = this.engineCmds = this.executorReqs = this.brainCalls = 0;
     this.appByTarget.clear();
+    this.engineByTarget.clear();
+  }
+  engine(commandName: string, collection: string): void {
+    this.engineCmds++;
+    const key = `${commandName} ${collection}`;
+    this.engineByTarget.set(key, (this.engineByTarget.get(key) ?? 0) + 1);
   }
   app(commandName: string, collection: string): void {
     this.appCmds++;
@@ -186,7 +199,7 @@ async function startStack(debounce: string): Promise<Stack> {
     mongoIn: MONGO_IN,
     brain: countingBrain(createBrain(config), counters),
     onAppCommand: (name, collection) => counters.app(name, collection),
-    onEngineCommand: () => counters.engineCmds++,
+    onEngineCommand: (name, collection) => counters.engine(name, collection),
   });
   countExecutorRequests(sandbox.servers.worker, counters);
   countExecutorRequests(sandbox.servers.web, counters);
@@ -281,11 +294,18 @@ async function measure(
     brainPerBurst: driven.bursts ? counters.brainCalls / driven.bursts : undefined,
     peakRssMb,
     cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + childCpuUsed) / n,
-    appBreakdown: [...counters.appByTarget.entries()]
-      .map(([k, v]): [string, number] => [k, v / n])
-      .sort((a, b) => b[1] - a[1]),
+    mongoCpuMsPerMsg: childCpuUsed / n,
+    appBreakdown: perMessage(counters.appByTarget, n),
+    engineBreakdown: perMessage(counters.engineByTarget, n),
     problems: driven.problems,
   };
+}
+
+/** Counts by "command collection" per message, most first. */
+function perMessage(counts: Map<string, number>, messages: number): [string, number][] {
+  return [...counts.entries()]
+    .map(([k, v]): [string, number] => [k, v / messages])
+    .sort((a, b) => b[1] - a[1]);
 }
 
 // ---- lanes ---------------------------------------------------------------------------------------
@@ -506,6 +526,7 @@ function printTable(results: LaneResult[]): void {
 }
 
 async function main(): Promise<void> {
+  useEnvironmentSnapshot(); // as npm start does
   const [load1, load5, load15] = os.loadavg();
   console.log(
     `product bench: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ` +
@@ -526,7 +547,10 @@ async function main(): Promise<void> {
   };
   const report = (r: LaneResult) => {
     results.push(r);
-    console.log(`  ${r.lane}: ${r.msgsPerSec.toFixed(1)} msg/s, p99 ${r.p99.toFixed(0)} ms`);
+    console.log(
+      `  ${r.lane}: ${r.msgsPerSec.toFixed(1)} msg/s, p99 ${r.p99.toFixed(0)} ms, CPU ms/msg ` +
+        `${(r.cpuMsPerMsg - r.mongoCpuMsPerMsg).toFixed(1)} here + ${r.mongoCpuMsPerMsg.toFixed(1)} MongoDB child`,
+    );
   };
 
   for (const customers of LANES) {
@@ -567,6 +591,10 @@ async function main(): Promise<void> {
   console.log(
     `app commands per message at ${HEADLINE} customers: ` +
       headline.appBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
+  );
+  console.log(
+    `engine commands per message at ${HEADLINE} customers: ` +
+      headline.engineBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
   );
   if (floor) {
     console.log(
