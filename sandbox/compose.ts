@@ -15,7 +15,8 @@ import type { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
 import type { Brain } from "../worker/agent/brain/types.js";
 import { createWorkerApp, type WorkerApp } from "../worker/app.js";
-import { MongoStore, startLocalEngine, type LocalEngine } from "./engine/index.js";
+import { MongoStore, startLocalEngine } from "./engine/index.js";
+import { startLocalEngineProcess, type SandboxEngine } from "./engine-process.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./mongo/index.js";
 import { startEmbeddedMongoProcess } from "./mongo-process.js";
 import { createPhonesRouter, mongoPhoneChatStore, SandboxPhones } from "./phones/index.js";
@@ -38,6 +39,11 @@ export interface SandboxOptions {
    * Default "in-process".
    */
   mongoIn?: "child" | "in-process";
+  /**
+   * Where the local engine runs: "child" = its own process (npm start), "in-process" = this one.
+   * Default "in-process".
+   */
+  engineIn?: "child" | "in-process";
   /** No startup lines from the embedded server and the engine (benchmarks). */
   quiet?: boolean;
   /** Who decides the agent's answers (default: from the config). */
@@ -51,7 +57,7 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   mongoUri: string;
   mongo: (EmbeddedMongo & { pid?: number }) | undefined;
-  engine: LocalEngine;
+  engine: SandboxEngine;
   db: DbHandle;
   phones: SandboxPhones;
   worker: WorkerApp;
@@ -73,22 +79,33 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const mongoUri = config.mongo.uri ?? mongo!.uri;
 
   let engineClient: MongoClient | undefined;
-  if (options.onEngineCommand) {
-    engineClient = new MongoClient(mongoUri, { monitorCommands: true });
-    const listener = options.onEngineCommand;
-    engineClient.on("commandStarted", (event) =>
-      listener(event.commandName, String(event.command[event.commandName] ?? "")),
-    );
-    await engineClient.connect();
+  let engine: SandboxEngine;
+  if (options.engineIn === "child") {
+    engine = await startLocalEngineProcess({
+      port: config.engine.port,
+      host: config.engine.host,
+      mongoUri,
+      mongoDbName: ENGINE_DB,
+      ...(options.onEngineCommand ? { onCommand: options.onEngineCommand } : {}),
+    });
+  } else {
+    if (options.onEngineCommand) {
+      engineClient = new MongoClient(mongoUri, { monitorCommands: true });
+      const listener = options.onEngineCommand;
+      engineClient.on("commandStarted", (event) =>
+        listener(event.commandName, String(event.command[event.commandName] ?? "")),
+      );
+      await engineClient.connect();
+    }
+    engine = await startLocalEngine({
+      port: config.engine.port,
+      host: config.engine.host,
+      ...(options.quiet ? { quiet: true } : {}),
+      ...(engineClient
+        ? { store: await MongoStore.fromDb(engineClient, engineClient.db(ENGINE_DB)) }
+        : { mongoUri, mongoDbName: ENGINE_DB }),
+    });
   }
-  const engine = await startLocalEngine({
-    port: config.engine.port,
-    host: config.engine.host,
-    ...(options.quiet ? { quiet: true } : {}),
-    ...(engineClient
-      ? { store: await MongoStore.fromDb(engineClient, engineClient.db(ENGINE_DB)) }
-      : { mongoUri, mongoDbName: ENGINE_DB }),
-  });
   const restoreClock = clock.use(() => engine.nowMs());
   const sandboxConfig: Config = {
     ...config,

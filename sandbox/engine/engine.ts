@@ -42,6 +42,11 @@ export interface EngineOptions {
    * `/v1/checkpoint/:runId/async` as it ends (default true). Off: one call per step.
    */
   checkpointing?: boolean;
+  /**
+   * Told the clock's new state after every advance, before anything that came due is run: a
+   * product in another process moves its clock along (see sandbox/engine-process.ts).
+   */
+  onClockMoved?: (state: ClockState) => Promise<void> | void;
   log?: (msg: string) => void;
 }
 
@@ -65,6 +70,7 @@ export class Engine {
   private readonly signingKey: string | undefined;
   private readonly maxParallel: number;
   private readonly checkpointing: boolean;
+  private readonly onClockMoved: EngineOptions["onClockMoved"];
   private readonly log: (msg: string) => void;
   private clock!: EngineClock;
   private readonly runs: RunTable;
@@ -90,6 +96,7 @@ export class Engine {
     this.signingKey = opts.signingKey;
     this.maxParallel = opts.maxParallelRuns ?? 64;
     this.checkpointing = opts.checkpointing ?? true;
+    this.onClockMoved = opts.onClockMoved;
     this.log = opts.log ?? (() => {});
     this.runs = new RunTable(opts.store, (id) => this.calling.has(id));
     this.crons = new CronSchedule(opts.store, this.registry);
@@ -119,6 +126,11 @@ export class Engine {
     return this.clock.nowMs();
   }
 
+  /** The clock's offset from real time and its last reading (what a mirror of it needs). */
+  clockState(): ClockState {
+    return this.clock.state();
+  }
+
   /**
    * Moves the clock forward, fires what became due and waits (max `settleMs`) until everything
    * settles. `fired` counts only runs (and cron ticks) whose work came due because of this move:
@@ -134,6 +146,7 @@ export class Engine {
     const before = this.clock.nowMs();
     const now = this.clock.advance(ms);
     await this.store.setMeta("clock", this.clock.state());
+    await this.onClockMoved?.(this.clock.state());
     const becameDue = (r: Run) =>
       !this.driving.has(r.id) &&
       !r.items.some((i) => i.dueAt <= before) &&

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { AppWatcher, syncAppAt } from "./app-sync.js";
 import { Engine } from "./engine.js";
+import type { EngineOptions } from "./engine.js";
 import { createHttpApi } from "./http-api.js";
 import { openStore } from "./store/open-store.js";
 import type { EngineStore } from "./store/store.js";
@@ -25,6 +26,8 @@ export interface LocalEngineOptions {
   maxParallelRuns?: number;
   /** Let the SDK run several steps per call, checkpointing each (default true; see engine.ts). */
   checkpointing?: boolean;
+  /** Told the clock's new state after every advance, before what came due runs (see engine.ts). */
+  onClockMoved?: EngineOptions["onClockMoved"];
   /** How often `appUrls` are checked (and re-synced when they come back); default 5 s. */
   appSyncIntervalMs?: number;
   quiet?: boolean;
@@ -57,6 +60,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     ...(opts.signingKey ? { signingKey: opts.signingKey } : {}),
     ...(opts.maxParallelRuns ? { maxParallelRuns: opts.maxParallelRuns } : {}),
     ...(opts.checkpointing !== undefined ? { checkpointing: opts.checkpointing } : {}),
+    ...(opts.onClockMoved ? { onClockMoved: opts.onClockMoved } : {}),
     log,
   });
   const api = createHttpApi({
@@ -99,6 +103,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
 }
 
 export { Engine } from "./engine.js";
+export type { ClockState } from "./clock.js";
 export { MemoryStore } from "./store/memory-store.js";
 export { MongoStore } from "./store/mongo-store.js";
 export type { RunView } from "./run-view.js";

@@ -12,8 +12,8 @@
 // run fails with exit code 1.
 //
 // Flags (or BENCH_* variables): --quick (lanes 10,50; growth 200,2000; 10 bursts), --lanes 10,100,1000,
-// --turns 5, --bursts 20, --growth 1000,20000, --floor-customers 100, --mongo in-process|child
-// (--growth none, --bursts 0, --floor-customers 0 leave a lane out).
+// --turns 5, --bursts 20, --growth 1000,20000, --floor-customers 100, --mongo in-process|child,
+// --engine in-process|child (--growth none, --bursts 0, --floor-customers 0 leave a lane out).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -46,6 +46,8 @@ const BURSTS = Number(option("bursts", quick ? "10" : "20"));
 const GROWTH = numbers(option("growth", quick ? "200,2000" : "1000,20000"));
 /** Where the embedded MongoDB runs: child (its own process, as npm start runs it) or in-process. */
 const MONGO_IN = option("mongo", "child") as "in-process" | "child";
+/** Where the local engine runs: child (its own process, as npm start runs it) or in-process. */
+const ENGINE_IN = option("engine", "child") as "in-process" | "child";
 const FLOOR_CUSTOMERS = Number(option("floor-customers", quick ? "50" : "100"));
 /** The lane the summary line speaks of (the issue's "100 customers"; the largest lane ≤ 100 in --quick). */
 const HEADLINE = LANES.includes(100) ? 100 : Math.max(...LANES.filter((n) => n <= 100));
@@ -75,6 +77,8 @@ interface LaneResult {
   cpuMsPerMsg: number;
   /** The share of cpuMsPerMsg spent in the MongoDB child (0 with MongoDB in this process). */
   mongoCpuMsPerMsg: number;
+  /** The share of cpuMsPerMsg spent in the engine child (0 with the engine in this process). */
+  engineCpuMsPerMsg: number;
   /** App commands per message by command and collection, most first. */
   appBreakdown: [string, number][];
   /** Engine commands per message by command and collection, most first. */
@@ -136,9 +140,10 @@ function childRss(pid: number | undefined): number {
   }
 }
 
-/** Samples the RSS of this process (plus the MongoDB child, if any) every 50 ms. */
-function rssSampler(childPid: number | undefined): { stop(): number } {
-  const rss = () => process.memoryUsage.rss() + childRss(childPid);
+/** Samples the RSS of this process (plus its children: MongoDB, the engine) every 50 ms. */
+function rssSampler(childPids: (number | undefined)[]): { stop(): number } {
+  const rss = () =>
+    process.memoryUsage.rss() + childPids.reduce((sum: number, pid) => sum + childRss(pid), 0);
   let peak = rss();
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 50);
   return {
@@ -197,6 +202,7 @@ async function startStack(debounce: string): Promise<Stack> {
     logger: createLogger(config, { base: { side: "sandbox" } }),
     quiet: true,
     mongoIn: MONGO_IN,
+    engineIn: ENGINE_IN,
     brain: countingBrain(createBrain(config), counters),
     onAppCommand: (name, collection) => counters.app(name, collection),
     onEngineCommand: (name, collection) => counters.engine(name, collection),
@@ -268,14 +274,16 @@ async function measure(
   const { counters, sandbox } = stack;
   await sandbox.engine.settle(60_000);
   counters.reset();
-  const rss = rssSampler(sandbox.mongo?.pid);
+  const rss = rssSampler([sandbox.mongo?.pid, sandbox.engine.pid]);
   const cpu = process.cpuUsage();
-  const childCpu0 = childCpuMs(sandbox.mongo?.pid);
+  const mongoCpu0 = childCpuMs(sandbox.mongo?.pid);
+  const engineCpu0 = childCpuMs(sandbox.engine.pid);
   const t = performance.now();
   const driven = await drive();
   const elapsed = (performance.now() - t) / 1000;
   const cpuUsed = process.cpuUsage(cpu);
-  const childCpuUsed = childCpuMs(sandbox.mongo?.pid) - childCpu0;
+  const mongoCpuUsed = childCpuMs(sandbox.mongo?.pid) - mongoCpu0;
+  const engineCpuUsed = childCpuMs(sandbox.engine.pid) - engineCpu0;
   // Let trailing work (events, automations) finish so it is counted too.
   await sandbox.engine.settle(60_000);
   const peakRssMb = rss.stop();
@@ -293,8 +301,9 @@ async function measure(
     executorReqs: counters.executorReqs / n,
     brainPerBurst: driven.bursts ? counters.brainCalls / driven.bursts : undefined,
     peakRssMb,
-    cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + childCpuUsed) / n,
-    mongoCpuMsPerMsg: childCpuUsed / n,
+    cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + mongoCpuUsed + engineCpuUsed) / n,
+    mongoCpuMsPerMsg: mongoCpuUsed / n,
+    engineCpuMsPerMsg: engineCpuUsed / n,
     appBreakdown: perMessage(counters.appByTarget, n),
     engineBreakdown: perMessage(counters.engineByTarget, n),
     problems: driven.problems,
@@ -534,7 +543,8 @@ async function main(): Promise<void> {
   );
   console.log(
     `lanes ${LANES.join(",")} customers × ${TURNS} turns (debounce off), ${BURSTS} bursts (debounce 2s), ` +
-      `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers, MongoDB ${MONGO_IN}`,
+      `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers, ` +
+      `MongoDB ${MONGO_IN}, engine ${ENGINE_IN}`,
   );
   const results: LaneResult[] = [];
   const run = async (debounce: string, body: (stack: Stack) => Promise<void>) => {
@@ -549,7 +559,8 @@ async function main(): Promise<void> {
     results.push(r);
     console.log(
       `  ${r.lane}: ${r.msgsPerSec.toFixed(1)} msg/s, p99 ${r.p99.toFixed(0)} ms, CPU ms/msg ` +
-        `${(r.cpuMsPerMsg - r.mongoCpuMsPerMsg).toFixed(1)} here + ${r.mongoCpuMsPerMsg.toFixed(1)} MongoDB child`,
+        `${(r.cpuMsPerMsg - r.mongoCpuMsPerMsg - r.engineCpuMsPerMsg).toFixed(1)} apps + ` +
+        `${r.engineCpuMsPerMsg.toFixed(1)} engine child + ${r.mongoCpuMsPerMsg.toFixed(1)} MongoDB child`,
     );
   };
 
