@@ -19,7 +19,7 @@ export function buildRequest(
     version: 2,
     event: run.event,
     events: run.events,
-    steps: run.memo,
+    steps: memoForRequest(run.memo),
     ctx: {
       run_id: run.id,
       attempt: item.attempt,
@@ -30,6 +30,23 @@ export function buildRequest(
       ...(checkpoint ? { fn_id: checkpoint.fnId, qi_id: checkpoint.queueItemId } : {}),
     },
   };
+}
+
+/**
+ * The memo as the SDK reads it fastest: `{data}`, `{error}` and `{input}` as they are, any other
+ * value (a sleep's null, a waitForEvent's event) as `{data: value}`, which the SDK reads the same
+ * but without first trying (and failing) its three strict shapes, each failure a ZodError.
+ */
+export function memoForRequest(memo: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [hash, value] of Object.entries(memo)) out[hash] = isWrapped(value) ? value : { data: value };
+  return out;
+}
+
+function isWrapped(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === "data" || keys[0] === "error" || keys[0] === "input");
 }
 
 /** Timers first (they only write memo), then planned steps, then discovery. */
