@@ -9,7 +9,7 @@ import type { Server } from "node:http";
 import { clock } from "../shared/clock.js";
 import type { Config } from "../shared/config/index.js";
 import { connectDb, type DbHandle } from "../shared/db/index.js";
-import { closeServer, listen, portOf, serveJsonErrors } from "../shared/http/index.js";
+import { closeServer, createLocalFetch, listen, portOf, serveJsonErrors } from "../shared/http/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import type { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
@@ -127,11 +127,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     store: mongoPhoneChatStore(db.db),
   });
   await phones.restore();
+  // The apps reach the local engine (events, checkpoints) on kept-alive node:http connections.
+  const localFetch = createLocalFetch();
   const worker = createWorkerApp({
     config: sandboxConfig,
     db,
     transport: phones,
-    inngest: createInngestClient(sandboxConfig, { appId: workerAppId(config), logger }),
+    inngest: createInngestClient(sandboxConfig, {
+      appId: workerAppId(config),
+      logger,
+      fetch: localFetch,
+    }),
     logger,
     ...(options.brain ? { brain: options.brain } : {}),
   });
@@ -139,7 +145,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const slackSim = await startSandboxSlack(sandboxConfig, db.db);
   const slack = createSlackSide({
     config: slackSim.config,
-    inngest: createInngestClient(sandboxConfig, { appId: slackAppId(config) }),
+    inngest: createInngestClient(sandboxConfig, {
+      appId: slackAppId(config),
+      fetch: localFetch,
+    }),
     db,
   });
 

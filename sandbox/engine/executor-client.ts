@@ -1,3 +1,4 @@
+import { createLocalFetch } from "../../shared/http/local-fetch.js";
 import type { CallOutcome } from "./outcome.js";
 import { decodeResponse } from "./outcome.js";
 import { signBody } from "./signing.js";
@@ -30,6 +31,9 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** Calls go on kept-alive node:http connections (an https app URL goes through global fetch). */
+const callFetch = createLocalFetch();
+
 export async function callFunction(opts: CallOptions): Promise<CallOutcome> {
   const body = opts.body;
   const headers: Record<string, string> = {
@@ -42,7 +46,7 @@ export async function callFunction(opts: CallOptions): Promise<CallOutcome> {
   if (opts.signingKey)
     headers["x-inngest-signature"] = signBody(body, opts.signingKey, Math.round(Date.now() / 1000));
   try {
-    const res = await fetch(opts.url, {
+    const res = await callFetch(opts.url, {
       method: "POST",
       headers,
       body,
