@@ -6,7 +6,8 @@ import { signBody } from "./signing.js";
 // One HTTP call to an app's serve() endpoint with the v2 executor request. The SDK re-canonicalizes
 // the parsed body before checking the signature, so the body is sent as canonical JSON text.
 export interface ExecutorRequest {
-  version: 2;
+  /** -1: the SDK runs its preferred execution version (v2 for SDK v4, what Inngest asks for). */
+  version: -1;
   event: unknown;
   events: unknown[];
   steps: Record<string, unknown>;
@@ -39,7 +40,6 @@ export async function callFunction(opts: CallOptions): Promise<CallOutcome> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "x-inngest-server-kind": opts.signingKey ? "cloud" : "dev",
-    "x-inngest-req-version": "2",
   };
   // Signatures carry real time: the SDK rejects timestamps 5 minutes away from its own Date.now(),
   // which the engine's movable clock would break.

@@ -16,7 +16,10 @@ export function buildRequest(
   checkpoint?: { fnId: string; queueItemId: string },
 ): ExecutorRequest {
   return {
-    version: 2,
+    // "SDK decides" rather than 2: the same execution, but the SDK reads -1 at its schema's first
+    // alternative, where a 2 (in the body and an x-inngest-req-version header) fails three others
+    // first, each failure a ZodError with a stack trace
+    version: -1,
     event: run.event,
     events: run.events,
     steps: memoForRequest(run.memo),
