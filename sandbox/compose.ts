@@ -10,13 +10,14 @@ import type { Server } from "node:http";
 import { clock } from "../shared/clock.js";
 import type { Config } from "../shared/config/index.js";
 import { connectDb, type DbHandle } from "../shared/db/index.js";
-import { closeServer, listen, portOf, serveJsonErrors } from "../shared/http/index.js";
+import { closeServer, createLocalFetch, listen, portOf, serveJsonErrors } from "../shared/http/index.js";
 import { createInngestClient, slackAppId, workerAppId } from "../shared/inngest.js";
 import type { createLogger } from "../shared/logger.js";
 import { createSlackSide } from "../slack/app.js";
 import type { Brain } from "../worker/agent/brain/types.js";
 import { createWorkerApp, type WorkerApp } from "../worker/app.js";
-import { MongoStore, startLocalEngine, type LocalEngine } from "./engine/index.js";
+import { MongoStore, startLocalEngine } from "./engine/index.js";
+import { startLocalEngineProcess, type SandboxEngine } from "./engine-process.js";
 import { startEmbeddedMongo, type EmbeddedMongo } from "./mongo/index.js";
 import { startEmbeddedMongoProcess } from "./mongo-process.js";
 import { createPhonesRouter, mongoPhoneChatStore, SandboxPhones } from "./phones/index.js";
@@ -40,6 +41,11 @@ export interface SandboxOptions {
    * Default "in-process".
    */
   mongoIn?: "child" | "in-process";
+  /**
+   * Where the local engine runs: "child" = its own process (npm start), "in-process" = this one.
+   * Default "in-process".
+   */
+  engineIn?: "child" | "in-process";
   /** No startup lines from the embedded server and the engine (benchmarks). */
   quiet?: boolean;
   /** Who decides the agent's answers (default: from the config). */
@@ -55,7 +61,7 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   mongoUri: string;
   mongo: (EmbeddedMongo & { pid?: number }) | undefined;
-  engine: LocalEngine;
+  engine: SandboxEngine;
   db: DbHandle;
   phones: SandboxPhones;
   /** The simulated Slack workspace (undefined when real Slack credentials are configured). */
@@ -79,25 +85,37 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const mongoUri = config.mongo.uri ?? mongo!.uri;
 
   let engineClient: MongoClient | undefined;
-  if (options.onEngineCommand) {
-    engineClient = new MongoClient(mongoUri, { monitorCommands: true });
-    const listener = options.onEngineCommand;
-    engineClient.on("commandStarted", (event) =>
-      listener(event.commandName, String(event.command[event.commandName] ?? "")),
-    );
-    await engineClient.connect();
+  // The engine is held until both apps are synced: after a restart their ports are new, and a call
+  // to last time's would cost a run one of its retries.
+  let engine: SandboxEngine;
+  if (options.engineIn === "child") {
+    engine = await startLocalEngineProcess({
+      held: true,
+      port: config.engine.port,
+      host: config.engine.host,
+      mongoUri,
+      mongoDbName: ENGINE_DB,
+      ...(options.onEngineCommand ? { onCommand: options.onEngineCommand } : {}),
+    });
+  } else {
+    if (options.onEngineCommand) {
+      engineClient = new MongoClient(mongoUri, { monitorCommands: true });
+      const listener = options.onEngineCommand;
+      engineClient.on("commandStarted", (event) =>
+        listener(event.commandName, String(event.command[event.commandName] ?? "")),
+      );
+      await engineClient.connect();
+    }
+    engine = await startLocalEngine({
+      held: true,
+      port: config.engine.port,
+      host: config.engine.host,
+      ...(options.quiet ? { quiet: true } : {}),
+      ...(engineClient
+        ? { store: await MongoStore.fromDb(engineClient, engineClient.db(ENGINE_DB)) }
+        : { mongoUri, mongoDbName: ENGINE_DB }),
+    });
   }
-  // Held until both apps are synced: after a restart their ports are new, and a call to last
-  // time's would cost a run one of its retries.
-  const engine = await startLocalEngine({
-    held: true,
-    port: config.engine.port,
-    host: config.engine.host,
-    ...(options.quiet ? { quiet: true } : {}),
-    ...(engineClient
-      ? { store: await MongoStore.fromDb(engineClient, engineClient.db(ENGINE_DB)) }
-      : { mongoUri, mongoDbName: ENGINE_DB }),
-  });
   const restoreClock = clock.use(() => engine.nowMs());
   const sandboxConfig: Config = {
     ...config,
@@ -119,11 +137,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     store: mongoPhoneChatStore(db.db),
   });
   await phones.restore();
+  // The apps reach the local engine (events, checkpoints) on kept-alive node:http connections.
+  const localFetch = createLocalFetch();
   const worker = createWorkerApp({
     config: sandboxConfig,
     db,
     transport: phones,
-    inngest: createInngestClient(sandboxConfig, { appId: workerAppId(config), logger }),
+    inngest: createInngestClient(sandboxConfig, {
+      appId: workerAppId(config),
+      logger,
+      fetch: localFetch,
+    }),
     logger,
     ...(options.brain ? { brain: options.brain } : {}),
   });
@@ -131,7 +155,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const slackSim = await startSandboxSlack(sandboxConfig, db.db);
   const slack = createSlackSide({
     config: slackSim.config,
-    inngest: createInngestClient(sandboxConfig, { appId: slackAppId(config), logger }),
+    inngest: createInngestClient(sandboxConfig, {
+      appId: slackAppId(config),
+      logger,
+      fetch: localFetch,
+    }),
     db,
     logger,
     ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),

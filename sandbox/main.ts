@@ -1,8 +1,10 @@
-// `npm start`: the whole product in one process, with local stand-ins for the outside world.
-// Starts the embedded MongoDB-compatible server (or uses MONGODB_URI), the local Inngest engine, the
-// worker side with simulated phones, the Slack side, and the sandbox page, then prints its URL.
+// `npm start`: the whole product on this machine, with local stand-ins for the outside world.
+// Starts the embedded MongoDB-compatible server (or uses MONGODB_URI) and the local Inngest engine,
+// each in a child process, then the worker side with simulated phones, the Slack side and the
+// sandbox page in this one, and prints the page's URL.
 // With real credentials in the environment the same code runs against the real services instead.
 import { onShutdownSignal, portOf } from "../shared/http/index.js";
+import { useEnvironmentSnapshot } from "../shared/inngest.js";
 import { createLogger } from "../shared/logger.js";
 import { LOCALHOST, startSandbox } from "./compose.js";
 import { loadSandboxConfig, preflight } from "./preflight.js";
@@ -13,12 +15,14 @@ const SANDBOX_NOTICE =
 
 async function main(): Promise<void> {
   const config = loadSandboxConfig();
+  useEnvironmentSnapshot();
   await preflight(config, LOCALHOST);
   const logger = createLogger(config, { base: { side: "sandbox" } });
   console.log(SANDBOX_NOTICE);
 
-  // The embedded MongoDB in its own process: the product and the engine keep this one busy.
-  const sandbox = await startSandbox({ config, logger, mongoIn: "child" });
+  // The embedded MongoDB and the local engine each in a process of their own: with the apps in
+  // this one, their work spreads over the machine's cores.
+  const sandbox = await startSandbox({ config, logger, mongoIn: "child", engineIn: "child" });
   const { engine, servers } = sandbox;
 
   console.log(`Sandbox ready: ${sandbox.pageUrl}`);

@@ -1,7 +1,7 @@
 // A standalone worker process with simulated phones instead of WhatsApp (development only): the
 // production worker's code path (worker/standalone.ts) around the sandbox transport, with the phones'
 // HTTP API (/sandbox/whatsapp/...) on the worker's port. Needs MONGODB_URI and an engine (INNGEST_*);
-// `npm start` runs everything, embedded database and local engine included, in one process.
+// `npm start` runs everything, embedded database and local engine included.
 //   npx tsx sandbox/worker-main.ts
 import { loadConfig } from "../shared/config/index.js";
 import { createLogger } from "../shared/logger.js";

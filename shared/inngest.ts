@@ -63,3 +63,15 @@ export function createInngestClient(config: Pick<Config, "inngest">, options: In
 }
 
 export type InngestClient = ReturnType<typeof createInngestClient>;
+
+/**
+ * Replaces `process.env` by a plain copy of itself. The SDK reads the whole environment (every
+ * variable, not only INNGEST_*) several times for each request it handles, whatever the client's
+ * options, and each read of the live `process.env` calls into the runtime once per variable; a
+ * plain object is read many times faster. For a composition root, once the configuration is
+ * loaded: later assignments change the copy only (child processes, which get the copy, still see
+ * them; the runtime's own environment, e.g. TZ, does not).
+ */
+export function useEnvironmentSnapshot(): void {
+  process.env = { ...process.env };
+}

@@ -47,10 +47,14 @@ export function applyOutcome(run: Run, item: CallItem, outcome: CallOutcome, ctx
 function applyOp(run: Run, op: Op, retryAfter: string | undefined, ctx: ApplyContext): Effect[] {
   if (isTerminal(run)) return [];
   const now = ctx.nowMs;
+  // the end of a checkpointed call: the function's return value, not a step
+  if (op.op === "RunComplete") return finish(run, "completed", { output: op.data ?? null }, now);
   const hash = op.id;
   const step = stepRecord(run, op);
   switch (op.op) {
     case "StepRun":
+      // already memoized: the same step reported twice (a checkpoint the SDK retried)
+      if (hash in run.memo) return [];
       memoize(run, step, { data: op.data ?? null }, "completed", now, op.data ?? null);
       step.attempts += 1;
       ensureDiscover(run, now);
@@ -119,8 +123,6 @@ function applyOp(run: Run, op: Op, retryAfter: string | undefined, ctx: ApplyCon
       step.startedAt ??= now;
       return [{ type: "signal-wait", signal, hash, conflict: String(op.opts?.["conflict"] ?? "replace") }];
     }
-    case "RunComplete":
-      return finish(run, "completed", { output: op.data ?? null }, now);
     case "StepNotFound":
       ensureDiscover(run, now);
       return [];
@@ -132,6 +134,17 @@ function applyOp(run: Run, op: Op, retryAfter: string | undefined, ctx: ApplyCon
         now,
       );
   }
+}
+
+/**
+ * Steps reported by a checkpoint while their call is still in flight: memoized now. The call in
+ * flight stays the run's pending item, and its answer says what comes next.
+ */
+export function applyCheckpoint(run: Run, ops: Op[], nowMs: number): Effect[] {
+  run.updatedAt = nowMs;
+  const effects: Effect[] = [];
+  for (const op of ops) effects.push(...applyOp(run, op, undefined, { nowMs, maxAttempts: 1 }));
+  return effects;
 }
 
 /** Resolve a pending sleep / wait / invoke item with a memoized value (null = slept or timed out). */

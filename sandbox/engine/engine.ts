@@ -1,13 +1,14 @@
 import { Admission } from "./admission.js";
 import type { NewRun } from "./admission.js";
 import type { Effect } from "./apply-outcome.js";
-import { applyOutcome, finish, resolveItem } from "./apply-outcome.js";
+import { applyCheckpoint, applyOutcome, finish, resolveItem } from "./apply-outcome.js";
 import { canonicalJson } from "./canonical-json.js";
 import { EngineClock } from "./clock.js";
 import type { ClockState } from "./clock.js";
 import { CronSchedule } from "./cron-schedule.js";
-import { routeEvent } from "./event-router.js";
+import { eventMatters, routeEvent } from "./event-router.js";
 import { callFunction } from "./executor-client.js";
+import type { Op } from "./outcome.js";
 import { ConcurrencyGate, flowKeys, timeoutDeadline } from "./flow-control.js";
 import { ulid } from "./ids.js";
 import type { RegisteredApp, SyncBody } from "./registration.js";
@@ -36,6 +37,16 @@ export interface EngineOptions {
   signingKey?: string;
   /** How many runs may be driven (have a call in flight) at once. */
   maxParallelRuns?: number;
+  /**
+   * Let the SDK run a function's steps back to back within one call, reporting each step to
+   * `/v1/checkpoint/:runId/async` as it ends (default true). Off: one call per step.
+   */
+  checkpointing?: boolean;
+  /**
+   * Told the clock's new state after every advance, before anything that came due is run: a
+   * product in another process moves its clock along (see sandbox/engine-process.ts).
+   */
+  onClockMoved?: (state: ClockState) => Promise<void> | void;
   log?: (msg: string) => void;
   /** Call no app and fire nothing until release() (see LocalEngineOptions.held). */
   held?: boolean;
@@ -49,20 +60,32 @@ export interface IncomingEvent {
   [key: string]: unknown;
 }
 
+interface PendingIngest {
+  events: IncomingEvent[];
+  resolve(ids: string[]): void;
+  reject(err: unknown): void;
+}
+
 export class Engine {
   readonly registry = new Registry();
   private readonly store: EngineStore;
   private readonly signingKey: string | undefined;
   private readonly maxParallel: number;
+  private readonly checkpointing: boolean;
+  private readonly onClockMoved: EngineOptions["onClockMoved"];
   private readonly log: (msg: string) => void;
   private clock!: EngineClock;
   private readonly runs: RunTable;
   private readonly crons: CronSchedule;
   private readonly admission: Admission;
   private driving = new Set<string>();
-  private calling = new Set<string>();
+  /** Runs with a call in flight, and that call's queue-item id (what its checkpoints name). */
+  private calling = new Map<string, string>();
   private gate = new ConcurrencyGate();
   private intake: Promise<unknown> = Promise.resolve();
+  /** Sends waiting for the intake, taken together by the next turn (see ingest). */
+  private ingestQueue: PendingIngest[] = [];
+  private ingestScheduled = false;
   private intakePending = 0;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
@@ -75,6 +98,8 @@ export class Engine {
     this.store = opts.store;
     this.signingKey = opts.signingKey;
     this.maxParallel = opts.maxParallelRuns ?? 64;
+    this.checkpointing = opts.checkpointing ?? true;
+    this.onClockMoved = opts.onClockMoved;
     this.log = opts.log ?? (() => {});
     this.held = opts.held ?? false;
     this.runs = new RunTable(opts.store, (id) => this.calling.has(id));
@@ -105,6 +130,11 @@ export class Engine {
     return this.clock.nowMs();
   }
 
+  /** The clock's offset from real time and its last reading (what a mirror of it needs). */
+  clockState(): ClockState {
+    return this.clock.state();
+  }
+
   /**
    * Moves the clock forward, fires what became due and waits (max `settleMs`) until everything
    * settles. `fired` counts only runs (and cron ticks) whose work came due because of this move:
@@ -120,6 +150,7 @@ export class Engine {
     const before = this.clock.nowMs();
     const now = this.clock.advance(ms);
     await this.store.setMeta("clock", this.clock.state());
+    await this.onClockMoved?.(this.clock.state());
     const becameDue = (r: Run) =>
       !this.driving.has(r.id) &&
       !r.items.some((i) => i.dueAt <= before) &&
@@ -153,10 +184,26 @@ export class Engine {
     return app;
   }
 
-  /** Records events (idempotent by id for 24h of engine time) and starts, resumes or cancels runs. */
+  /**
+   * Records events (idempotent by id for 24h of engine time) and starts, resumes or cancels runs.
+   * Sends that arrive while the intake is busy are taken together: one id look-up for all of them,
+   * their log writes in one bulk write; each answer still waits for its own events to be logged.
+   */
   ingest(events: IncomingEvent[]): Promise<string[]> {
-    return this.serial(async () => {
-      const received = events.map((raw) => {
+    return new Promise<string[]>((resolve, reject) => {
+      this.ingestQueue.push({ events, resolve, reject });
+      if (this.ingestScheduled) return;
+      this.ingestScheduled = true;
+      void this.serial(async () => {
+        this.ingestScheduled = false;
+        await this.ingestBatch(this.ingestQueue.splice(0));
+      });
+    });
+  }
+
+  private async ingestBatch(batch: PendingIngest[]): Promise<void> {
+    const received = batch.map(({ events }) =>
+      events.map((raw) => {
         const now = this.clock.nowMs();
         const event: EngineEvent = {
           ...raw,
@@ -166,31 +213,50 @@ export class Engine {
           ts: typeof raw.ts === "number" && raw.ts > 0 ? raw.ts : now,
         };
         return { event, now };
-      });
-      const ids = received.map(({ event }) => event.id);
+      }),
+    );
+    const ids = [...new Set(received.flat().map(({ event }) => event.id))];
+    let seen: Set<string>;
+    try {
       // one look-up for the whole batch; a repeated id inside the batch counts as seen too
-      const seen = await this.store.seenEvents([...new Set(ids)], this.clock.nowMs() - DAY_MS);
+      seen = await this.store.seenEvents(ids, this.clock.nowMs() - DAY_MS);
+    } catch (err) {
+      for (const pending of batch) pending.reject(err);
+      return;
+    }
+    // routed one sender after the other, in arrival order; each answer waits for its own log writes
+    const answered: Promise<void>[] = [];
+    for (const [i, pending] of batch.entries()) {
       const logged: Promise<void>[] = [];
-      for (const { event, now } of received) {
-        if (seen.has(event.id)) continue; // duplicate id: dropped
-        seen.add(event.id);
-        await routeEvent(event, {
-          runs: this.runs,
-          registry: this.registry,
-          now: () => this.nowMs(),
-          cancelRun: (id) => this.cancelRun(id),
-          admit: (entry, e) => this.admission.admit(entry, e),
-        });
-        // logged after its runs exist: a crash in between makes the sender's retry start them
-        // again (at least once) instead of dropping the retry as a duplicate (never). The log
-        // write overlaps routing the next event; the answer waits for all of them.
-        logged.push(this.store.recordEvent(event, now));
+      try {
+        for (const { event, now } of received[i]!) {
+          if (seen.has(event.id)) continue; // duplicate id: dropped
+          seen.add(event.id);
+          await routeEvent(event, {
+            runs: this.runs,
+            registry: this.registry,
+            now: () => this.nowMs(),
+            cancelRun: (id) => this.cancelRun(id),
+            admit: (entry, e) => this.admission.admit(entry, e),
+          });
+          // logged after its runs exist: a crash in between makes the sender's retry start them
+          // again (at least once) instead of dropping the retry as a duplicate (never). The log
+          // write overlaps routing the next event.
+          logged.push(this.store.recordEvent(event, now));
+        }
+      } catch (err) {
+        void Promise.allSettled(logged);
+        pending.reject(err);
+        continue;
       }
-      await Promise.all(logged);
-      await this.pruneEventLog();
-      this.kick();
-      return ids;
-    });
+      const ids = received[i]!.map(({ event }) => event.id);
+      answered.push(Promise.all(logged).then(() => pending.resolve(ids), pending.reject));
+    }
+    await Promise.all(answered);
+    await this.pruneEventLog().catch((err: unknown) =>
+      this.log(`event log prune: ${(err as Error).message}`),
+    );
+    this.kick();
   }
 
   /** Now and then (engine time) drops events older than the 24h id window, so the log stays small. */
@@ -370,7 +436,9 @@ export class Engine {
     if (!this.gate.tryAcquire(keys)) return false;
     const attempts = maxAttempts(entry.fn);
     try {
-      this.calling.add(run.id);
+      // each call its own queue-item id: a checkpoint naming another call is stale (409)
+      const queueItemId = ulid(this.clock.nowMs());
+      this.calling.set(run.id, queueItemId);
       // mark running (in memory: nothing to recover) and snapshot the request while the run is locked
       const body = await this.runs.touch(run.id, (r) => {
         const now = this.clock.nowMs();
@@ -381,7 +449,8 @@ export class Engine {
           step.status = "running";
           step.startedAt ??= now;
         }
-        return canonicalJson(buildRequest(r, item, attempts));
+        const checkpoint = this.checkpointing ? { fnId: r.functionId, queueItemId } : undefined;
+        return canonicalJson(buildRequest(r, item, attempts, checkpoint));
       });
       if (body === undefined) return false;
       const url = functionUrl(entry.fn, item.kind === "execute" ? item.hash : "step");
@@ -402,6 +471,22 @@ export class Engine {
       this.calling.delete(run.id);
       this.gate.release(keys);
     }
+  }
+
+  /**
+   * Steps the SDK ran within a call that is still in flight (async checkpointing), written through
+   * before the answer, so an acknowledged step survives a crash like one returned in a 206.
+   * "stale" when that call is no longer the run's current one (the run was cancelled or finished,
+   * or the call was given up): the SDK then stops running steps for it.
+   */
+  async checkpoint(runId: string, queueItemId: string, ops: Op[]): Promise<"ok" | "stale"> {
+    if (this.calling.get(runId) !== queueItemId) return "stale";
+    let current = false;
+    const ok = await this.transition(runId, (r) => {
+      current = this.calling.get(runId) === queueItemId;
+      return current ? applyCheckpoint(r, ops, this.clock.nowMs()) : [];
+    });
+    return ok && current ? "ok" : "stale";
   }
 
   /** A sleep ended, or a wait / invoke / signal timed out. */
@@ -473,8 +558,8 @@ export class Engine {
       const data = { function_id: run.functionId, run_id: run.id, error, event: run.event };
       this.announce({ name: "inngest/function.failed", data });
     }
-    // As Inngest does for every run that ends; only sent when a function is triggered by it, so
-    // runs nobody watches cost nothing more.
+    // As Inngest does for every run that ends; only sent when it would start, resume or cancel a
+    // run (a trigger's `if` included), so runs nobody watches cost nothing more.
     if ((run.status === "completed" || run.status === "failed") && this.watchesFinished()) {
       const data = {
         function_id: run.functionId,
@@ -484,7 +569,10 @@ export class Engine {
           ? { result: run.output ?? null }
           : { error: normalizeError(run.error, "Function failed") }),
       };
-      this.announce({ name: "inngest/function.finished", data });
+      const finished = { name: "inngest/function.finished", data, id: "", ts: this.nowMs() };
+      if (eventMatters(finished, { runs: this.runs, registry: this.registry })) {
+        this.announce({ name: finished.name, data });
+      }
     }
   }
 

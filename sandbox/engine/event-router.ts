@@ -45,3 +45,19 @@ export async function routeEvent(event: EngineEvent, deps: RouterDeps): Promise<
     if (triggered) await deps.admit(entry, event);
   }
 }
+
+/**
+ * Whether an event would do anything now: a trigger (with its `if`) starts a run, a run waits for
+ * its name, or a function cancels on its name. Events the engine raises itself are skipped when not.
+ */
+export function eventMatters(event: EngineEvent, deps: Pick<RouterDeps, "runs" | "registry">): boolean {
+  for (const entry of deps.registry.all()) {
+    if (entry.fn.cancel?.some((c) => c.event === event.name)) return true;
+    const triggered = entry.fn.triggers.some(
+      (t) =>
+        t.event !== undefined && eventNameMatches(t.event, event.name) && celMatches(t.expression, { event }),
+    );
+    if (triggered) return true;
+  }
+  return deps.runs.list().some((run) => run.items.some((i) => i.kind === "wait" && i.event === event.name));
+}

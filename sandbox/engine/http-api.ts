@@ -3,6 +3,7 @@ import type { Request, Response } from "express";
 import { z } from "zod";
 import { MAX_ADVANCE_MS } from "./clock.js";
 import type { Engine } from "./engine.js";
+import { opSchema } from "./outcome.js";
 import { jsonBody, jsonErrors } from "./http-errors.js";
 import { registrationProblems, syncBodySchema } from "./registration.js";
 import { hashedSigningKey } from "./signing.js";
@@ -37,6 +38,7 @@ function issuesText(error: z.ZodError): string {
 }
 const limitSchema = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1));
 const statusSchema = z.enum(["queued", "running", "sleeping", "waiting", "completed", "failed", "cancelled"]);
+const checkpointSchema = z.object({ qi_id: z.string().min(1), steps: z.array(opSchema) }).loose();
 const advanceSchema = z.object({ ms: z.number().int().nonnegative().max(MAX_ADVANCE_MS) }).strict();
 
 export function createHttpApi(opts: HttpApiOptions): express.Express {
@@ -93,6 +95,25 @@ export function createHttpApi(opts: HttpApiOptions): express.Express {
     }
     await engine.registerApp(parsed.data);
     res.status(200).json({ ok: true, modified: true });
+  });
+
+  // Async checkpointing: steps the SDK ran within a call still in flight. 409 tells it that call is
+  // stale (the run was cancelled or finished), so it stops running steps for it.
+  app.post("/v1/checkpoint/:runId/async", async (req: Request, res: Response) => {
+    if (!authorized(req)) {
+      res
+        .status(401)
+        .json({ error: req.header("authorization") ? "Invalid signing key" : "Missing signing key" });
+      return;
+    }
+    const parsed = checkpointSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: `invalid checkpoint: ${parsed.error.message}` });
+      return;
+    }
+    const result = await engine.checkpoint(String(req.params["runId"]), parsed.data.qi_id, parsed.data.steps);
+    if (result === "ok") res.json({ ok: true });
+    else res.status(409).json({ error: "this call is no longer the run's current one" });
   });
 
   app.post("/v1/signals", async (req: Request, res: Response) => {

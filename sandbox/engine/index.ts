@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { AppWatcher, syncAppAt } from "./app-sync.js";
 import { Engine } from "./engine.js";
+import type { EngineOptions } from "./engine.js";
 import { createHttpApi } from "./http-api.js";
 import { openStore } from "./store/open-store.js";
 import type { EngineStore } from "./store/store.js";
@@ -23,6 +24,10 @@ export interface LocalEngineOptions {
   appUrls?: string[];
   /** How many runs may have a call in flight at once (default 64). */
   maxParallelRuns?: number;
+  /** Let the SDK run several steps per call, checkpointing each (default true; see engine.ts). */
+  checkpointing?: boolean;
+  /** Told the clock's new state after every advance, before what came due runs (see engine.ts). */
+  onClockMoved?: EngineOptions["onClockMoved"];
   /** How often `appUrls` are checked (and re-synced when they come back); default 5 s. */
   appSyncIntervalMs?: number;
   quiet?: boolean;
@@ -64,6 +69,8 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     ...(opts.maxParallelRuns ? { maxParallelRuns: opts.maxParallelRuns } : {}),
     // `--app-url` apps are synced before any call: a restarted app may serve on another port now.
     ...(opts.held || opts.appUrls?.length ? { held: true } : {}),
+    ...(opts.checkpointing !== undefined ? { checkpointing: opts.checkpointing } : {}),
+    ...(opts.onClockMoved ? { onClockMoved: opts.onClockMoved } : {}),
     log,
   });
   const api = createHttpApi({
@@ -78,7 +85,10 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
     const s = api.listen(opts.port ?? 0, host, () => resolve(s));
     s.on("error", reject);
   });
-  server.keepAliveTimeout = 1000;
+  // Apps call back on kept-alive connections (events, checkpoints). undici reuses a connection only
+  // while the server's advertised keep-alive is over 2 s away, so a short one means a new TCP
+  // connection per request; stop() closes idle ones at once anyway.
+  server.keepAliveTimeout = 60_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   const watcher = new AppWatcher(opts.appUrls ?? [], log, opts.appSyncIntervalMs);
@@ -105,6 +115,7 @@ export async function startLocalEngine(opts: LocalEngineOptions = {}): Promise<L
 }
 
 export { Engine } from "./engine.js";
+export type { ClockState } from "./clock.js";
 export { MemoryStore } from "./store/memory-store.js";
 export { MongoStore } from "./store/mongo-store.js";
 export type { RunView } from "./run-view.js";

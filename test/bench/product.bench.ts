@@ -12,14 +12,15 @@
 // run fails with exit code 1.
 //
 // Flags (or BENCH_* variables): --quick (lanes 10,50; growth 200,2000; 10 bursts), --lanes 10,100,1000,
-// --turns 5, --bursts 20, --growth 1000,20000, --floor-customers 100, --mongo in-process|child
-// (--growth none, --bursts 0, --floor-customers 0 leave a lane out).
+// --turns 5, --bursts 20, --growth 1000,20000, --floor-customers 100, --mongo in-process|child,
+// --engine in-process|child (--growth none, --bursts 0, --floor-customers 0 leave a lane out).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Server } from "node:http";
 import { loadConfig, type Config } from "../../shared/config/index.js";
 import type { DbHandle } from "../../shared/db/index.js";
+import { useEnvironmentSnapshot } from "../../shared/inngest.js";
 import { createLogger } from "../../shared/logger.js";
 import { startSandbox, type RunningSandbox } from "../../sandbox/compose.js";
 import type { SandboxPhones } from "../../sandbox/phones/index.js";
@@ -45,6 +46,8 @@ const BURSTS = Number(option("bursts", quick ? "10" : "20"));
 const GROWTH = numbers(option("growth", quick ? "200,2000" : "1000,20000"));
 /** Where the embedded MongoDB runs: child (its own process, as npm start runs it) or in-process. */
 const MONGO_IN = option("mongo", "child") as "in-process" | "child";
+/** Where the local engine runs: child (its own process, as npm start runs it) or in-process. */
+const ENGINE_IN = option("engine", "child") as "in-process" | "child";
 const FLOOR_CUSTOMERS = Number(option("floor-customers", quick ? "50" : "100"));
 /** The lane the summary line speaks of (the issue's "100 customers"; the largest lane ≤ 100 in --quick). */
 const HEADLINE = LANES.includes(100) ? 100 : Math.max(...LANES.filter((n) => n <= 100));
@@ -72,12 +75,18 @@ interface LaneResult {
   brainPerBurst: number | undefined;
   peakRssMb: number;
   cpuMsPerMsg: number;
+  /** The share of cpuMsPerMsg spent in the MongoDB child (0 with MongoDB in this process). */
+  mongoCpuMsPerMsg: number;
+  /** The share of cpuMsPerMsg spent in the engine child (0 with the engine in this process). */
+  engineCpuMsPerMsg: number;
   /** App commands per message by command and collection, most first. */
   appBreakdown: [string, number][];
   /** The stand-ins' commands per message (not counted as the app's), most first. */
   standInBreakdown: [string, number][];
   /** Executor requests per message by function, most first. */
   executorBreakdown: [string, number][];
+  /** Engine commands per message by command and collection, most first. */
+  engineBreakdown: [string, number][];
   problems: string[];
 }
 
@@ -88,9 +97,6 @@ function percentile(sorted: number[], p: number): number {
 
 /** Collections of the sandbox stand-ins (sandbox/phones, sandbox/slack) on the app's database. */
 const STAND_IN_COLLECTION = /^(sandbox_|slack_sim_)/;
-
-const perMessage = (counts: Map<string, number>, n: number): [string, number][] =>
-  [...counts.entries()].map(([k, v]): [string, number] => [k, v / n]).sort((a, b) => b[1] - a[1]);
 
 class Counters {
   appCmds = 0;
@@ -103,16 +109,24 @@ class Counters {
   readonly appByTarget = new Map<string, number>();
   /** The stand-ins' commands on the app's client, by "command collection". */
   readonly standInByTarget = new Map<string, number>();
+  /** Engine commands by "command collection". */
+  readonly engineByTarget = new Map<string, number>();
   reset(): void {
     this.appCmds = this.engineCmds = this.executorReqs = this.brainCalls = 0;
     this.appByTarget.clear();
     this.standInByTarget.clear();
+    this.engineByTarget.clear();
     this.executorByFunction.clear();
   }
   executor(url: string): void {
     this.executorReqs++;
     const fn = new URL(url, "http://x").searchParams.get("fnId") ?? "?";
     this.executorByFunction.set(fn, (this.executorByFunction.get(fn) ?? 0) + 1);
+  }
+  engine(commandName: string, collection: string): void {
+    this.engineCmds++;
+    const key = `${commandName} ${collection}`;
+    this.engineByTarget.set(key, (this.engineByTarget.get(key) ?? 0) + 1);
   }
   app(commandName: string, collection: string): void {
     const key = `${commandName} ${collection}`;
@@ -147,9 +161,10 @@ function childRss(pid: number | undefined): number {
   }
 }
 
-/** Samples the RSS of this process (plus the MongoDB child, if any) every 50 ms. */
-function rssSampler(childPid: number | undefined): { stop(): number } {
-  const rss = () => process.memoryUsage.rss() + childRss(childPid);
+/** Samples the RSS of this process (plus its children: MongoDB, the engine) every 50 ms. */
+function rssSampler(childPids: (number | undefined)[]): { stop(): number } {
+  const rss = () =>
+    process.memoryUsage.rss() + childPids.reduce((sum: number, pid) => sum + childRss(pid), 0);
   let peak = rss();
   const timer = setInterval(() => (peak = Math.max(peak, rss())), 50);
   return {
@@ -208,9 +223,10 @@ async function startStack(debounce: string): Promise<Stack> {
     logger: createLogger(config, { base: { side: "sandbox" } }),
     quiet: true,
     mongoIn: MONGO_IN,
+    engineIn: ENGINE_IN,
     brain: countingBrain(createBrain(config), counters),
     onAppCommand: (name, collection) => counters.app(name, collection),
-    onEngineCommand: () => counters.engineCmds++,
+    onEngineCommand: (name, collection) => counters.engine(name, collection),
   });
   countExecutorRequests(sandbox.servers.worker, counters);
   countExecutorRequests(sandbox.servers.web, counters);
@@ -279,14 +295,16 @@ async function measure(
   const { counters, sandbox } = stack;
   await sandbox.engine.settle(60_000);
   counters.reset();
-  const rss = rssSampler(sandbox.mongo?.pid);
+  const rss = rssSampler([sandbox.mongo?.pid, sandbox.engine.pid]);
   const cpu = process.cpuUsage();
-  const childCpu0 = childCpuMs(sandbox.mongo?.pid);
+  const mongoCpu0 = childCpuMs(sandbox.mongo?.pid);
+  const engineCpu0 = childCpuMs(sandbox.engine.pid);
   const t = performance.now();
   const driven = await drive();
   const elapsed = (performance.now() - t) / 1000;
   const cpuUsed = process.cpuUsage(cpu);
-  const childCpuUsed = childCpuMs(sandbox.mongo?.pid) - childCpu0;
+  const mongoCpuUsed = childCpuMs(sandbox.mongo?.pid) - mongoCpu0;
+  const engineCpuUsed = childCpuMs(sandbox.engine.pid) - engineCpu0;
   // Let trailing work (events, automations) finish so it is counted too.
   await sandbox.engine.settle(60_000);
   const peakRssMb = rss.stop();
@@ -304,12 +322,22 @@ async function measure(
     executorReqs: counters.executorReqs / n,
     brainPerBurst: driven.bursts ? counters.brainCalls / driven.bursts : undefined,
     peakRssMb,
-    cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + childCpuUsed) / n,
+    cpuMsPerMsg: ((cpuUsed.user + cpuUsed.system) / 1000 + mongoCpuUsed + engineCpuUsed) / n,
+    mongoCpuMsPerMsg: mongoCpuUsed / n,
+    engineCpuMsPerMsg: engineCpuUsed / n,
     appBreakdown: perMessage(counters.appByTarget, n),
     standInBreakdown: perMessage(counters.standInByTarget, n),
     executorBreakdown: perMessage(counters.executorByFunction, n),
+    engineBreakdown: perMessage(counters.engineByTarget, n),
     problems: driven.problems,
   };
+}
+
+/** Counts by "command collection" per message, most first. */
+function perMessage(counts: Map<string, number>, messages: number): [string, number][] {
+  return [...counts.entries()]
+    .map(([k, v]): [string, number] => [k, v / messages])
+    .sort((a, b) => b[1] - a[1]);
 }
 
 // ---- lanes ---------------------------------------------------------------------------------------
@@ -530,6 +558,7 @@ function printTable(results: LaneResult[]): void {
 }
 
 async function main(): Promise<void> {
+  useEnvironmentSnapshot(); // as npm start does
   const [load1, load5, load15] = os.loadavg();
   console.log(
     `product bench: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ` +
@@ -537,7 +566,8 @@ async function main(): Promise<void> {
   );
   console.log(
     `lanes ${LANES.join(",")} customers × ${TURNS} turns (debounce off), ${BURSTS} bursts (debounce 2s), ` +
-      `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers, MongoDB ${MONGO_IN}`,
+      `growth ${GROWTH.join(" → ")} stored conversations, floor ${FLOOR_CUSTOMERS} customers, ` +
+      `MongoDB ${MONGO_IN}, engine ${ENGINE_IN}`,
   );
   const results: LaneResult[] = [];
   const run = async (debounce: string, body: (stack: Stack) => Promise<void>) => {
@@ -550,7 +580,11 @@ async function main(): Promise<void> {
   };
   const report = (r: LaneResult) => {
     results.push(r);
-    console.log(`  ${r.lane}: ${r.msgsPerSec.toFixed(1)} msg/s, p99 ${r.p99.toFixed(0)} ms`);
+    console.log(
+      `  ${r.lane}: ${r.msgsPerSec.toFixed(1)} msg/s, p99 ${r.p99.toFixed(0)} ms, CPU ms/msg ` +
+        `${(r.cpuMsPerMsg - r.mongoCpuMsPerMsg - r.engineCpuMsPerMsg).toFixed(1)} apps + ` +
+        `${r.engineCpuMsPerMsg.toFixed(1)} engine child + ${r.mongoCpuMsPerMsg.toFixed(1)} MongoDB child`,
+    );
   };
 
   for (const customers of LANES) {
@@ -599,6 +633,10 @@ async function main(): Promise<void> {
   console.log(
     `executor requests per message at ${HEADLINE} customers: ` +
       headline.executorBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
+  );
+  console.log(
+    `engine commands per message at ${HEADLINE} customers: ` +
+      headline.engineBreakdown.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
   );
   if (floor) {
     console.log(

@@ -5,6 +5,7 @@ import { TERMINAL } from "../types.js";
 import type { EngineEvent, Run } from "../types.js";
 import { ReplaceBatcher } from "./replace-batcher.js";
 import { rideOut } from "./ride-out.js";
+import { restoreRun, slimRun } from "./stored-run.js";
 import type { EngineStore, KeyQuery, RunQuery } from "./store.js";
 
 // MongoDB persistence with the real driver. Payloads are stored as JSON text next to a few indexed
@@ -88,14 +89,14 @@ export class MongoStore implements EngineStore {
       createdAt: run.createdAt,
       idempotencyKey: run.keys.idempotency ?? null,
       rateLimitKey: run.keys.rateLimit ?? null,
-      json: JSON.stringify(run),
+      json: JSON.stringify(slimRun(run)),
     };
     await this.runWrites.save(doc);
   }
 
   async getRun(id: string): Promise<Run | undefined> {
     const doc = await rideOut(() => this.runs.findOne({ _id: id }));
-    return doc ? (JSON.parse(doc.json) as Run) : undefined;
+    return doc ? parseRun(doc.json) : undefined;
   }
 
   async listRuns(q: RunQuery): Promise<Run[]> {
@@ -109,10 +110,10 @@ export class MongoStore implements EngineStore {
       const recent = await rideOut(() =>
         this.runs.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray(),
       );
-      return recent.reverse().map((d) => JSON.parse(d.json) as Run);
+      return recent.reverse().map((d) => parseRun(d.json));
     }
     const docs = await rideOut(() => this.runs.find(filter).sort({ createdAt: 1, _id: 1 }).toArray());
-    return docs.map((d) => JSON.parse(d.json) as Run);
+    return docs.map((d) => parseRun(d.json));
   }
 
   async countRunsByKey(q: KeyQuery): Promise<number> {
@@ -173,4 +174,8 @@ export class MongoStore implements EngineStore {
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.close();
   }
+}
+
+function parseRun(json: string): Run {
+  return restoreRun(JSON.parse(json) as Parameters<typeof restoreRun>[0]);
 }

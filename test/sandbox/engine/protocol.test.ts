@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { applyOutcome, resolveItem } from "../../../sandbox/engine/apply-outcome.js";
 import { decodeResponse } from "../../../sandbox/engine/outcome.js";
+import { memoForRequest } from "../../../sandbox/engine/request.js";
 import type { CallItem, Run } from "../../../sandbox/engine/types.js";
 import { deriveStatus } from "../../../sandbox/engine/types.js";
 
@@ -157,5 +158,19 @@ describe("applying serve() answers", () => {
       retriable: true,
     });
     expect(decodeResponse(401, h({}), '{"message":"Unauthorized"}')).toMatchObject({ retriable: true });
+  });
+});
+
+describe("the memo as sent to the SDK", () => {
+  test("step results keep their shape; a sleep's null and a waited-for event go as {data}", () => {
+    const event = { id: "e2", name: "test/decided", data: { by: "maria" }, ts: NOW };
+    const failed = { error: { name: "Error", message: "boom" } };
+    expect(memoForRequest({ ran: { data: 1 }, failed, slept: null, waited: event, list: [1, 2] })).toEqual({
+      ran: { data: 1 },
+      failed,
+      slept: { data: null },
+      waited: { data: event },
+      list: { data: [1, 2] },
+    });
   });
 });

@@ -45,6 +45,30 @@ function run(id: string, over: Partial<Run> = {}): Run {
 }
 
 describe.each(Object.keys(stores))("%s store", (kind) => {
+  test("a run whose step results are its memo's own values reads back exactly", async () => {
+    const store = await stores[kind]!();
+    // as the engine builds runs: step outputs and errors are the memoized values themselves
+    const quote = { total: 120, lines: [{ sku: "a", qty: 2 }] };
+    const decided = { id: "e-d", name: "test/decided", data: { by: "maria" }, ts: 2 };
+    const boom = { name: "Error", message: "boom" };
+    const built = run("r-memo", {
+      memo: { q: { data: quote }, n: null, w: decided, f: { error: boom }, z: { data: null } },
+      stack: ["q", "n", "w", "f", "z"],
+      steps: [
+        { hash: "q", id: "quote", status: "completed", output: quote, attempts: 1 },
+        { hash: "n", id: "nap", status: "completed", output: null, attempts: 1 },
+        { hash: "w", id: "wait", status: "completed", output: decided, attempts: 1 },
+        { hash: "f", id: "fail", status: "failed", error: boom, attempts: 3 },
+        { hash: "z", id: "nothing", status: "completed", output: null, attempts: 1 },
+        { hash: "r", id: "retrying", status: "queued", error: boom, attempts: 1 },
+      ],
+    });
+    await store.saveRun(built);
+    const expected = JSON.parse(JSON.stringify(built)) as Run;
+    expect(await store.getRun("r-memo")).toEqual(expected);
+    expect((await store.listRuns({ functionId: "app-fn" })).find((r) => r.id === "r-memo")).toEqual(expected);
+  });
+
   test("runs round-trip exactly (odd keys included) and filter by function, status and activity", async () => {
     const store = await stores[kind]!();
     await store.saveRun(run("r2", { createdAt: 20 }));
