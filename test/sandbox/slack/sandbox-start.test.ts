@@ -21,6 +21,9 @@ async function startSandbox(dir = dataDir) {
     SANDBOX_PORT: "0",
     INNGEST_ENGINE_PORT: "0",
     LOG_LEVEL: "warn",
+    // The decision notice waits for business hours: open all day, so the test holds at any hour.
+    BUSINESS_HOURS: "00:00-24:00",
+    BUSINESS_DAYS: "sun-sat",
   });
   const [, url] = await sandbox.waitFor(/Sandbox ready: (http:\/\/\S+?)\/?\s/);
   return {
