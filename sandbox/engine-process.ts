@@ -5,22 +5,13 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { syncAppAt } from "./engine/app-sync.js";
-import type { ClockState } from "./engine/index.js";
+import type { ClockState, LocalEngine } from "./engine/index.js";
 
 /** The engine as the sandbox uses it, in this process (LocalEngine) or in a child. */
-export interface SandboxEngine {
-  url: string;
-  port: number;
+export type SandboxEngine = Omit<LocalEngine, "engine"> & {
   /** The child's pid, when the engine runs in one. */
   pid?: number;
-  nowMs(): number;
-  advance(ms: number, settleMs?: number): Promise<{ now: string; fired: number; settled: boolean }>;
-  syncApp(url: string): Promise<{ ok: boolean; status: number; body: string }>;
-  settle(timeoutMs?: number): Promise<boolean>;
-  /** Ends the hold of `held`: the engine starts calling the apps and firing what is due. */
-  release(): void;
-  stop(): Promise<void>;
-}
+};
 
 export interface EngineProcessOptions {
   port: number;

@@ -1,9 +1,10 @@
 // The real Bolt app behind /slack/events checks Slack's signature on the raw body: a valid request
 // works; a bad signature, a tampered body, or a timestamp older than 5 minutes gets 401 and does
 // nothing. A Slack retry (X-Slack-Retry-Num) is answered and never repeats the action.
-import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { slackSignature } from "../../sandbox/slack/delivery.js";
 import { defaultAutomationSeed } from "../../shared/db/index.js";
+import { slashCommandBody } from "../support/slash-command.js";
 import { startSlackHarness, type SlackHarness } from "./support/slack-harness.js";
 
 let h: SlackHarness;
@@ -20,25 +21,12 @@ function sign(secret: string, body: string, ts: number): Record<string, string> 
   return {
     "content-type": "application/x-www-form-urlencoded",
     "x-slack-request-timestamp": String(ts),
-    "x-slack-signature": `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`,
+    "x-slack-signature": slackSignature(secret, ts, body),
   };
 }
 
 function commandBody(userId: string, command: string, text: string): string {
-  return new URLSearchParams({
-    token: "x",
-    team_id: "T0SANDBOX",
-    team_domain: "sandbox-workspace",
-    channel_id: "C0OPS",
-    channel_name: "ops",
-    user_id: userId,
-    user_name: "someone",
-    command,
-    text,
-    api_app_id: "A0SANDBOX",
-    response_url: `${h.workspace.apiUrl.replace(/api\/$/, "")}response/none`,
-    trigger_id: "1.2.3",
-  }).toString();
+  return slashCommandBody(userId, command, text, `${h.workspace.apiUrl.replace(/api\/$/, "")}response/none`);
 }
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -107,11 +107,7 @@ export async function sendOnce(deps: SendOnceDeps, request: SendOnceRequest): Pr
 export async function sendBatch(deps: SendOnceDeps, request: SendBatchRequest): Promise<SendBatchOutcome> {
   const { db, transport } = deps;
   const logger = deps.logger ?? silentLogger;
-  const log = {
-    accountId: request.accountId,
-    conversationId: request.conversationId,
-    origin: request.origin,
-  };
+  const log = logFields(request);
   if (request.messages.length === 0) return { results: [] };
 
   // Not ready: fail before reserving, so waiting for WhatsApp does not count as failed attempts
@@ -262,15 +258,7 @@ async function dropOptedOut(deps: SendOnceDeps, request: SendBatchRequest): Prom
       accountId: request.accountId,
       details: { origin: request.origin, dedupeKey, reason: request.reason ?? null },
     });
-    logger.info(
-      {
-        accountId: request.accountId,
-        conversationId: request.conversationId,
-        origin: request.origin,
-        dedupeKey,
-      },
-      "dropped a message to an opted-out contact",
-    );
+    logger.info({ ...logFields(request), dedupeKey }, "dropped a message to an opted-out contact");
     results.push({ status: "dropped_opted_out", conversationId: request.conversationId });
   }
   return { results };
@@ -313,12 +301,7 @@ async function claimEarlier(
     if (delivered) {
       await db.messages.markSent(reservation.message._id, delivered.messageId);
       logger.info(
-        {
-          accountId: request.accountId,
-          conversationId: request.conversationId,
-          origin: request.origin,
-          dedupeKey: item.dedupeKey,
-        },
+        { ...logFields(request), dedupeKey: item.dedupeKey },
         "an interrupted send had been delivered",
       );
       return {
@@ -334,12 +317,7 @@ async function claimEarlier(
     }
     // The attempt that reserved it died with the result unknown: take it over (atomically).
     logger.warn(
-      {
-        accountId: request.accountId,
-        conversationId: request.conversationId,
-        origin: request.origin,
-        dedupeKey: item.dedupeKey,
-      },
+      { ...logFields(request), dedupeKey: item.dedupeKey },
       "taking over a send whose attempt never finished",
     );
     await db.messages.markFailed(reservation.message._id, "attempt abandoned (result unknown)");
@@ -364,16 +342,16 @@ async function lookUpDelivery(
     return await deps.transport.findSent(to, attempt);
   } catch (error) {
     (deps.logger ?? silentLogger).warn(
-      {
-        accountId: request.accountId,
-        conversationId: request.conversationId,
-        origin: request.origin,
-        error: describeError(error),
-      },
+      { ...logFields(request), error: describeError(error) },
       "could not look up whether an interrupted send was delivered",
     );
     return undefined;
   }
+}
+
+/** What every log line of a send says about it (no phone number, no text). */
+function logFields(request: Pick<SendBatchRequest, "accountId" | "conversationId" | "origin">) {
+  return { accountId: request.accountId, conversationId: request.conversationId, origin: request.origin };
 }
 
 function alreadySent(message: MessageDoc): SendOnceResult {

@@ -3,6 +3,7 @@
 // was taken changes nothing more.
 import { expect } from "vitest";
 import { slackSignature } from "../../../sandbox/slack/delivery.js";
+import { slashCommandBody } from "../../support/slash-command.js";
 import type { BadInputStack, RawRequest } from "../support/bad-input-stack.js";
 import { bareRefusal, MB, type Row, type RowOutcome } from "./rows.js";
 import { ADMIN } from "./slack-api.js";
@@ -12,20 +13,7 @@ const FORM = "application/x-www-form-urlencoded";
 const now = () => Math.floor(Date.now() / 1000);
 
 function slashCommand(s: BadInputStack, userId: string, command: string, text: string): string {
-  return new URLSearchParams({
-    token: "x",
-    team_id: "T0SANDBOX",
-    team_domain: "sandbox-workspace",
-    channel_id: "C0OPS",
-    channel_name: "ops",
-    user_id: userId,
-    user_name: "someone",
-    command,
-    text,
-    api_app_id: "A0SANDBOX",
-    response_url: s.responses.url,
-    trigger_id: "1.2.3",
-  }).toString();
+  return slashCommandBody(userId, command, text, s.responses.url);
 }
 
 /** The request as Slack sends it: signed with `secret` (default the workspace's) at `ts`. */
